@@ -1,0 +1,56 @@
+# The command index. `make run` and `make test` are all a newcomer needs.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEV_ENV := DJANGO_DEBUG=1
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret
+
+.PHONY: run test test-fast browser screenshots lint format check bench clean
+
+# Python 3.12+: whatever .python-version selects through pyenv, else python3.13/3.12 on PATH.
+$(PY):
+	@set -e; for c in "$$(pyenv which python 2>/dev/null)" python3.13 python3.12 python3; do \
+	  if [ -n "$$c" ] && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    echo "Creating $(VENV) with $$($$c --version)"; $$c -m venv $(VENV); exit 0; fi; done; \
+	  echo "Python 3.12 or newer is needed (pyenv install 3.12, or put python3.12 on PATH)." >&2; exit 1
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)  ## Install, migrate, load fixtures into an empty catalogue, serve on 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_catalog
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)  ## The whole suite on the configured database (SQLite unless DATABASE_URL); browser tests when Chromium is here
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) -m pytest
+
+test-fast: $(STAMP)  ## The suite without browser tests
+	$(TEST_ENV) $(PY) -m pytest -m "not browser"
+
+browser: $(STAMP)  ## Only the browser tests
+	$(TEST_ENV) $(PY) -m pytest -m browser
+
+screenshots: $(STAMP)  ## Regenerate screenshots/ (every public page at 1280 and 390 px)
+	$(TEST_ENV) $(PY) -m pytest -m browser tests/browser/test_screenshots.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(STAMP)
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles screenshots

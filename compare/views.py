@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def compare(request):
+    return render(request, "compare/compare.html", {})

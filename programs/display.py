@@ -1,0 +1,129 @@
+"""How catalogue values read in plain words, shared by pages, the comparison table and exports.
+
+Every function returns None for an unknown value; templates show None as "Not published".
+"""
+
+from decimal import Decimal
+
+NOT_PUBLISHED = "Not published"
+_SYMBOLS = {"USD": "$"}
+
+
+def _number(value: Decimal | int) -> str:
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def money(amount: Decimal | None, currency: str | None) -> str | None:
+    """'$2,990' for USD; 'EUR 1,600' for other currencies."""
+    if amount is None:
+        return None
+    symbol = _SYMBOLS.get(currency or "")
+    return f"{symbol}{_number(amount)}" if symbol else f"{currency} {_number(amount)}".strip()
+
+
+def total_cost(program) -> str | None:
+    """The derived total, with 'about' when the source's price is approximate."""
+    total = program.total_cost
+    if total is None:
+        return None
+    text = money(total, program.price_currency)
+    return f"about {text}" if program.price_is_approximate else text
+
+
+def cost_basis(program) -> str | None:
+    """How the total is made up, e.g. '3 courses × about $1,600'."""
+    if program.price_amount is None:
+        return None
+    price = money(program.price_amount, program.price_currency)
+    about = "about " if program.price_is_approximate else ""
+    if program.price_basis == program.PriceBasis.PER_COURSE:
+        if program.course_count is None:
+            return f"{about}{price} per course; number of courses not published"
+        courses = "course" if program.course_count == 1 else "courses"
+        return f"{program.course_count} {courses} × {about}{price}"
+    if program.price_basis == program.PriceBasis.PER_EXAM:
+        return f"{about}{price} per exam"
+    return f"{about}{price} for the whole program"
+
+
+def weeks(value: Decimal | None, *, approximate: bool = False) -> str | None:
+    if value is None:
+        return None
+    unit = "week" if value == 1 else "weeks"
+    return f"{'about ' if approximate else ''}{_number(value)} {unit}"
+
+
+def duration(program) -> str | None:
+    """The program's length; adds up module lengths when only those are published."""
+    text = weeks(program.total_weeks, approximate=program.weeks_are_approximate)
+    if text is None or program.duration_weeks is not None:
+        return text
+    modules = list(program.modules.all())
+    per = {m.weeks for m in modules}
+    if len(per) == 1:
+        each = weeks(per.pop(), approximate=program.weeks_are_approximate)
+        return f"{text} ({len(modules)} modules of {each} each)"
+    return f"{text} (sum of {len(modules)} modules)"
+
+
+def hour_range(low: Decimal | None, high: Decimal | None, *, unit: str) -> str | None:
+    if low is None and high is None:
+        return None
+    if low is None or high is None or low == high:
+        return f"{_number(low if low is not None else high)} {unit}"
+    return f"{_number(low)}–{_number(high)} {unit}"
+
+
+def weekly_hours(program) -> str | None:
+    return hour_range(program.weekly_hours_min, program.weekly_hours_max, unit="hours a week")
+
+
+def total_hours(program) -> str | None:
+    """Total study hours, when the length and weekly hours are both published."""
+    hours = program.total_hours
+    if hours is None:
+        return None
+    text = hour_range(*hours, unit="hours in total")
+    return f"about {text}" if program.weeks_are_approximate else text
+
+
+def yes_no(value: bool | None) -> str | None:
+    if value is None:
+        return None
+    return "Yes" if value else "No"
+
+
+def exam(program) -> str | None:
+    """'110 questions in 120 minutes; pass with 70 correct'."""
+    parts = []
+    if program.exam_questions is not None:
+        parts.append(f"{program.exam_questions} questions")
+    if program.exam_minutes is not None:
+        minutes = program.exam_minutes
+        span = (
+            f"{minutes // 60} hours"
+            if minutes % 60 == 0 and minutes >= 120
+            else f"{minutes} minutes"
+        )
+        parts.append(f"in {span}" if parts else span)
+    text = " ".join(parts)
+    if program.exam_pass_mark is not None:
+        text = (
+            f"{text}; pass with {program.exam_pass_mark} correct"
+            if text
+            else (f"pass with {program.exam_pass_mark} correct")
+        )
+    return text or None
+
+
+def validity(program) -> str | None:
+    months = program.validity_months
+    if months is None:
+        return None
+    if months % 12 == 0:
+        years = months // 12
+        return f"{years} year" if years == 1 else f"{years} years"
+    return f"{months} months"

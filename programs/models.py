@@ -1,0 +1,506 @@
+"""The catalogue: providers, programs, roles, topics and the sources behind every fact.
+
+A fact the sources do not give is stored as NULL ("unknown") and shown as "Not published";
+it is never 0 or an empty string.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+WEEKS = DecimalField(max_digits=6, decimal_places=1)
+
+
+def _not_blank(*fields: str) -> list[models.CheckConstraint]:
+    """Unknown text is NULL, never "": one constraint per optional text field."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": True}) | ~Q(**{field: ""}),
+            name=f"%(class)s_{field}_null_not_blank",
+            violation_error_message=f"Leave {field.replace('_', ' ')} empty when it is unknown.",
+        )
+        for field in fields
+    ]
+
+
+class Document(models.Model):
+    """A source document. Every stored fact cites one of these."""
+
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, null=True, blank=True)
+    publisher = models.CharField(max_length=200, null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    doi = models.CharField("DOI", max_length=100, null=True, blank=True)
+    url = models.URLField("URL", null=True, blank=True)
+    is_vendor = models.BooleanField(
+        "written by a vendor",
+        default=False,
+        help_text="The document promotes one of the programs it describes.",
+    )
+    note = models.TextField(null=True, blank=True, help_text="How to read this source.")
+
+    class Meta:
+        ordering = ["title"]
+        constraints = _not_blank("author", "publisher", "doi", "url", "note")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def link(self) -> str | None:
+        """Where a reader can find the document: its URL, else its DOI resolver address."""
+        if self.url:
+            return self.url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return None
+
+
+class Provider(models.Model):
+    class Kind(models.TextChoices):
+        CREDENTIALING_BODY = "credentialing_body", "Credentialing body"
+        UNIVERSITY = "university", "University"
+        HEALTH_SYSTEM = "health_system", "Academic health system"
+        SPECIALTY_BOARD = "specialty_board", "Specialty board"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    description = models.TextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = _not_blank("description")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """A job family the sources address, e.g. clinicians or nursing leaders."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = _not_blank("description")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:role", kwargs={"slug": self.slug})
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramQuerySet(models.QuerySet):
+    def with_total_cost(self) -> "ProgramQuerySet":
+        """Annotate `total_cost_value`: price × courses for per-course pricing, else the price.
+
+        NULL when the price (or, for per-course pricing, the number of courses) is not published.
+        """
+        return self.annotate(
+            total_cost_value=Case(
+                When(
+                    price_basis=Program.PriceBasis.PER_COURSE,
+                    then=ExpressionWrapper(
+                        F("price_amount") * F("course_count"), output_field=MONEY
+                    ),
+                ),
+                default=F("price_amount"),
+                output_field=MONEY,
+            )
+        )
+
+    def with_total_weeks(self) -> "ProgramQuerySet":
+        """Annotate `total_weeks_value`: the stated duration, else the sum of module weeks.
+
+        NULL when neither is published (or any module's length is unknown).
+        """
+        module_weeks = (
+            Module.objects.filter(program=OuterRef("pk"))
+            .order_by()
+            .values("program")
+            .annotate(
+                total=Sum("weeks"), unknown=Sum(Case(When(weeks__isnull=True, then=1), default=0))
+            )
+            .filter(unknown=0)
+            .values("total")
+        )
+        return self.annotate(
+            total_weeks_value=Coalesce(
+                F("duration_weeks"), Subquery(module_weeks, output_field=WEEKS)
+            )
+        )
+
+    def for_listing(self) -> "ProgramQuerySet":
+        """What every list of programs shows, loaded in a fixed number of queries."""
+        return (
+            self.select_related("provider")
+            .prefetch_related("modules")
+            .with_total_cost()
+            .with_total_weeks()
+        )
+
+    def for_detail(self) -> "ProgramQuerySet":
+        """Everything the detail page shows, in a fixed number of queries."""
+        return self.select_related("provider").prefetch_related(
+            "modules",
+            "topics",
+            models.Prefetch("role_fits", queryset=RoleFit.objects.select_related("role", "source")),
+            models.Prefetch(
+                "citations", queryset=Citation.objects.select_related("document").order_by("pk")
+            ),
+        )
+
+
+class Program(models.Model):
+    class CredentialKind(models.TextChoices):
+        CERTIFICATE = "certificate", "Certificate"
+        CERTIFICATION = "certification", "Certification"
+        SPECIALIZATION = "specialization", "Specialization"
+        BOARD_CERTIFICATION = "board_certification", "Board certification"
+
+    class Format(models.TextChoices):
+        SELF_PACED = "self_paced", "Self-paced"
+        COHORT = "cohort", "Cohort with fixed start dates"
+        EXAM_ONLY = "exam_only", "Exam only"
+
+    class AssessmentType(models.TextChoices):
+        PROCTORED_EXAM = "proctored_exam", "Proctored exam"
+        ASSESSMENT_BASED = "assessment_based", "Assessment-based"
+        COMPLETION_BASED = "completion_based", "Completion-based"
+
+    class Framework(models.TextChoices):
+        EDISON = "edison", "EDISON Data Science Framework"
+        INSTITUTION_SPECIFIC = "institution_specific", "Institution-specific"
+
+    class PriceBasis(models.TextChoices):
+        PROGRAM = "program", "Whole program"
+        PER_COURSE = "per_course", "Per course"
+        PER_EXAM = "per_exam", "Per exam"
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="programs")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField(null=True, blank=True)
+    platform = models.CharField(
+        max_length=100, null=True, blank=True, help_text="Where it is delivered, e.g. Coursera."
+    )
+    credential_kind = models.CharField(max_length=30, choices=CredentialKind.choices)
+    format = models.CharField(max_length=20, choices=Format.choices, null=True, blank=True)
+    format_note = models.TextField(null=True, blank=True)
+    assessment_type = models.CharField(
+        max_length=20, choices=AssessmentType.choices, null=True, blank=True
+    )
+    is_proctored = models.BooleanField("proctored", null=True, blank=True)
+    cme_credit = models.BooleanField("CME credit", null=True, blank=True)
+    framework = models.CharField(
+        "framework alignment", max_length=30, choices=Framework.choices, null=True, blank=True
+    )
+    framework_note = models.TextField(null=True, blank=True)
+    prerequisites = models.TextField(null=True, blank=True)
+    price_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    price_currency = models.CharField(
+        max_length=3, null=True, blank=True, help_text="ISO 4217 code, e.g. USD."
+    )
+    price_basis = models.CharField(max_length=20, choices=PriceBasis.choices, null=True, blank=True)
+    price_is_approximate = models.BooleanField(
+        default=False, help_text="The source gives the price as approximate ('roughly')."
+    )
+    course_count = models.PositiveSmallIntegerField("number of courses", null=True, blank=True)
+    duration_weeks = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="The program's stated length. Leave empty when only module lengths are given.",
+    )
+    weekly_hours_min = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    weekly_hours_max = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    exam_questions = models.PositiveSmallIntegerField(null=True, blank=True)
+    exam_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    exam_pass_mark = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Correct answers needed to pass."
+    )
+    validity_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    recognition_note = models.TextField(null=True, blank=True)
+    best_for = models.TextField(null=True, blank=True)
+    trade_offs = models.TextField(null=True, blank=True)
+    last_verified = models.DateField(
+        help_text="When these facts were last checked against their sources."
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="programs")
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_amount__gte=0),
+                name="program_price_not_negative",
+                violation_error_message="The price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        price_amount__isnull=True,
+                        price_currency__isnull=True,
+                        price_basis__isnull=True,
+                    )
+                    | Q(
+                        price_amount__isnull=False,
+                        price_currency__isnull=False,
+                        price_basis__isnull=False,
+                    )
+                ),
+                name="program_price_amount_currency_basis_together",
+                violation_error_message=(
+                    "Give the price amount, currency and basis together, or leave all three empty."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(price_currency__isnull=True) | Q(price_currency__regex=r"^[A-Z]{3}$"),
+                name="program_price_currency_iso",
+                violation_error_message="The currency must be a three-letter ISO code such as USD.",
+            ),
+            models.CheckConstraint(
+                condition=Q(course_count__gt=0),
+                name="program_course_count_positive",
+                violation_error_message="The number of courses must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_weeks__gt=0),
+                name="program_duration_weeks_positive",
+                violation_error_message="The duration must be more than 0 weeks.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours_min__gt=0) & Q(weekly_hours_max__gt=0),
+                name="program_weekly_hours_positive",
+                violation_error_message="Weekly hours must be more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours_min__lte=F("weekly_hours_max")),
+                name="program_weekly_hours_min_lte_max",
+                violation_error_message="Minimum weekly hours cannot exceed the maximum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(exam_questions__gt=0) & Q(exam_minutes__gt=0),
+                name="program_exam_positive",
+                violation_error_message="Exam questions and minutes must be more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(exam_pass_mark__lte=F("exam_questions")),
+                name="program_pass_mark_lte_questions",
+                violation_error_message="The pass mark cannot exceed the number of questions.",
+            ),
+            models.CheckConstraint(
+                condition=Q(validity_months__gt=0),
+                name="program_validity_positive",
+                violation_error_message="Validity must be at least 1 month.",
+            ),
+            *_not_blank(
+                "summary",
+                "platform",
+                "format_note",
+                "framework_note",
+                "prerequisites",
+                "recognition_note",
+                "best_for",
+                "trade_offs",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.price_basis == self.PriceBasis.PER_COURSE and self.course_count is None:
+            errors["course_count"] = "Per-course pricing needs the number of courses."
+        if self.price_currency:
+            self.price_currency = self.price_currency.strip().upper()
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def total_cost(self) -> Decimal | None:
+        """The whole program's cost, derived from price and basis; None when not published."""
+        if self.price_amount is None:
+            return None
+        if self.price_basis == self.PriceBasis.PER_COURSE:
+            if self.course_count is None:
+                return None
+            return self.price_amount * self.course_count
+        return self.price_amount
+
+    @property
+    def total_weeks(self) -> Decimal | None:
+        """The stated duration, else the sum of module lengths; None when not published."""
+        if self.duration_weeks is not None:
+            return self.duration_weeks
+        weeks = [module.weeks for module in self.modules.all()]
+        if not weeks or any(w is None for w in weeks):
+            return None
+        return sum(weeks, Decimal(0))
+
+    @property
+    def weeks_are_approximate(self) -> bool:
+        """True when the total length is added up from modules whose lengths are approximate."""
+        return self.duration_weeks is None and any(
+            module.weeks_is_approximate for module in self.modules.all()
+        )
+
+    @property
+    def total_hours(self) -> tuple[Decimal, Decimal] | None:
+        """(min, max) total study hours: weeks × weekly hours, when both are published."""
+        weeks = self.total_weeks
+        if weeks is None or self.weekly_hours_min is None or self.weekly_hours_max is None:
+            return None
+        return (weeks * self.weekly_hours_min, weeks * self.weekly_hours_max)
+
+    @property
+    def credential_description(self) -> str:
+        """What the credential is, in plain words, from its kind and how it is assessed."""
+        if self.credential_kind == self.CredentialKind.BOARD_CERTIFICATION:
+            return "Board certification"
+        if self.assessment_type == self.AssessmentType.COMPLETION_BASED:
+            return "Certificate of completion"
+        if self.assessment_type in (
+            self.AssessmentType.PROCTORED_EXAM,
+            self.AssessmentType.ASSESSMENT_BASED,
+        ):
+            return "Assessed certification"
+        return "Certificate program"
+
+
+class Module(models.Model):
+    """One course or module of a program, in order."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    weeks = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    weeks_is_approximate = models.BooleanField(default=False)
+    price_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "position"], name="module_unique_position_per_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(weeks__gt=0),
+                name="module_weeks_positive",
+                violation_error_message="A module's length must be more than 0 weeks.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_amount__gte=0),
+                name="module_price_not_negative",
+                violation_error_message="A module's price cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class RoleFit(models.Model):
+    """How a program fits a role, with the source's own words for why."""
+
+    class Fit(models.TextChoices):
+        PRIMARY = "primary", "Primary match"
+        COMPLEMENT = "complement", "Complement"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="role_fits")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="fits")
+    fit = models.CharField(max_length=20, choices=Fit.choices)
+    rationale = models.TextField(help_text="Quoted from the source.")
+    source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="role_fits")
+
+    class Meta:
+        ordering = ["role", "fit", "program"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "role"], name="rolefit_unique_program_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} — {self.role}: {self.get_fit_display()}"
+
+
+class Citation(models.Model):
+    """The sentence in a source document that a stored fact comes from."""
+
+    class Field(models.TextChoices):
+        PROVIDER = "provider", "Provider"
+        SUMMARY = "summary", "Summary"
+        PLATFORM = "platform", "Platform"
+        CREDENTIAL_KIND = "credential_kind", "Credential kind"
+        FORMAT = "format", "Format"
+        ASSESSMENT = "assessment_type", "Assessment"
+        CME = "cme_credit", "CME credit"
+        FRAMEWORK = "framework", "Framework alignment"
+        PREREQUISITES = "prerequisites", "Prerequisites"
+        PRICE = "price", "Price"
+        COURSES = "course_count", "Number of courses"
+        DURATION = "duration_weeks", "Duration"
+        WEEKLY_HOURS = "weekly_hours", "Weekly hours"
+        MODULES = "modules", "Modules"
+        EXAM = "exam", "Exam"
+        VALIDITY = "validity_months", "Validity"
+        RECOGNITION = "recognition_note", "Recognition"
+        TOPICS = "topics", "Topics"
+        BEST_FOR = "best_for", "Best for"
+        TRADE_OFFS = "trade_offs", "Trade-offs"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="citations")
+    field = models.CharField(max_length=30, choices=Field.choices)
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(help_text="The sentence, word for word.")
+
+    class Meta:
+        ordering = ["program", "field", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "field", "document", "quote"], name="citation_unique"
+            ),
+            models.CheckConstraint(condition=~Q(quote=""), name="citation_quote_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} · {self.get_field_display()}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programs/", views.program_list, name="list"),
+    path("programs/<slug:slug>/", views.program_detail, name="detail"),
+    path("roles/", views.role_list, name="roles"),
+    path("roles/<slug:slug>/", views.role_detail, name="role"),
+    path("sources/", views.sources, name="sources"),
+]

@@ -1,0 +1,61 @@
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from programs.facts import grouped_facts
+from programs.models import Document, Program, Role, RoleFit
+
+
+def home(request):
+    programs = Program.objects.for_listing().order_by("name")
+    return render(request, "programs/home.html", {"programs": programs})
+
+
+def program_detail(request, slug):
+    program = get_object_or_404(Program.objects.for_detail(), slug=slug)
+    fits = sorted(
+        program.role_fits.all(), key=lambda fit: (fit.fit != "primary", fit.role.position)
+    )
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "groups": grouped_facts(program),
+            "fits": fits,
+            "summary_citations": [
+                c for c in program.citations.all() if c.field in ("summary", "provider")
+            ],
+        },
+    )
+
+
+def sources(request):
+    documents = Document.objects.order_by("pk")
+    return render(request, "programs/sources.html", {"documents": documents})
+
+
+def program_list(request):
+    programs = Program.objects.for_listing().order_by("name")
+    return render(request, "programs/program_list.html", {"programs": programs})
+
+
+def role_list(request):
+    roles = Role.objects.annotate(program_count=Count("fits")).order_by("position", "name")
+    return render(request, "programs/role_list.html", {"roles": roles})
+
+
+def role_detail(request, slug):
+    role = get_object_or_404(Role, slug=slug)
+    fits = (
+        RoleFit.objects.filter(role=role)
+        .select_related("source", "program__provider")
+        .prefetch_related("program__modules")
+        .order_by("program__name")
+    )
+    primary = [fit for fit in fits if fit.fit == RoleFit.Fit.PRIMARY]
+    complement = [fit for fit in fits if fit.fit == RoleFit.Fit.COMPLEMENT]
+    return render(
+        request,
+        "programs/role_detail.html",
+        {"role": role, "primary": primary, "complement": complement},
+    )

@@ -1,0 +1,106 @@
+"""factory-boy factories for every catalogue model.
+
+Synthetic data only: real facts live in fixtures/."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit, Topic
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Synthetic source {n}")
+    author = "Test Author"
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    short_name = factory.Sequence(lambda n: f"P{n}")
+    slug = factory.Sequence(lambda n: f"provider-{n}")
+    kind = Provider.Kind.UNIVERSITY
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    name = factory.Sequence(lambda n: f"Role {n}")
+    slug = factory.Sequence(lambda n: f"role-{n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"Program {n:04d}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    summary = "A synthetic program for tests."
+    credential_kind = Program.CredentialKind.CERTIFICATE
+    last_verified = datetime.date(2026, 1, 1)
+
+    class Params:
+        priced = factory.Trait(
+            price_amount=Decimal("1000.00"),
+            price_currency="USD",
+            price_basis=Program.PriceBasis.PROGRAM,
+        )
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    program = factory.SubFactory(ProgramFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Module {n}")
+
+
+class RoleFitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleFit
+
+    program = factory.SubFactory(ProgramFactory)
+    role = factory.SubFactory(RoleFactory)
+    fit = RoleFit.Fit.PRIMARY
+    rationale = "A synthetic reason."
+    source = factory.SubFactory(DocumentFactory)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    program = factory.SubFactory(ProgramFactory)
+    field = Citation.Field.SUMMARY
+    document = factory.SubFactory(DocumentFactory)
+    quote = factory.Sequence(lambda n: f"Synthetic sentence {n}.")
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = "editor"
+    email = "editor@example.com"
+    is_staff = True
+    is_superuser = True
+    password = factory.django.Password("correct horse battery staple")

@@ -1,0 +1,213 @@
+"""The real catalogue: every stored fact is asserted here, so a bad data edit fails CI."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from programs.facts import FACTS, facts_for
+from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit, Topic
+
+pytestmark = pytest.mark.django_db
+
+SOURCES = Path(settings.BASE_DIR) / "fixtures" / "sources"
+SHARED_SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+
+
+def _source_text() -> str:
+    return "\n".join(path.read_text() for path in sorted(SOURCES.glob("*.txt")))
+
+
+def _program(slug):
+    return Program.objects.for_detail().get(slug=slug)
+
+
+def test_catalogue_loads_six_programs(catalog):
+    assert set(Program.objects.values_list("slug", flat=True)) == {
+        "iabac-ai-in-healthcare",
+        "harvard-ai-in-health-care",
+        "johns-hopkins-ai-in-healthcare",
+        "cedars-sinai-applied-ai-health-systems",
+        "stanford-ai-in-healthcare",
+        "abaim-board-certification",
+    }
+
+
+def test_loading_twice_duplicates_nothing(catalog):
+    models = [Program, Provider, Role, Topic, Module, RoleFit, Citation, Document]
+    before = {m: m.objects.count() for m in models}
+    call_command("loaddata", "catalog", verbosity=0)
+    assert {m: m.objects.count() for m in models} == before
+
+
+def test_every_object_passes_full_clean(catalog):
+    for model in (Program, Provider, Role, Topic, Module, RoleFit, Citation, Document):
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+def test_every_quote_is_word_for_word_in_a_source(catalog):
+    text = _source_text()
+    for citation in Citation.objects.all():
+        assert citation.quote in text, citation.quote
+    for fit in RoleFit.objects.all():
+        assert fit.rationale in text, fit.rationale
+
+
+def test_role_descriptions_are_quoted_from_the_sources(catalog):
+    text = _source_text()
+    for role in Role.objects.exclude(description=None):
+        assert role.description in text
+
+
+def test_bundled_sources_match_the_shared_seeds():
+    """fixtures/sources is a copy of ../shared/seeds; it must not drift from the originals."""
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for seed in SHARED_SEEDS.glob("*.txt"):
+        assert (SOURCES / seed.name).read_text() == seed.read_text(), seed.name
+
+
+def test_every_known_fact_cites_a_sentence(catalog):
+    """A value without a source sentence would be a guess."""
+    derived = {"total_hours", "proctoring", "credential_kind"}
+    for program in Program.objects.for_detail():
+        for fact in facts_for(program):
+            if fact.value is not None and fact.key not in derived:
+                assert fact.citations, f"{program.slug}: {fact.label} has no citation"
+    assert {spec.key for spec in FACTS} >= derived
+
+
+def test_nothing_unpublished_is_filled_in(catalog):
+    """The sources give prices only for Harvard and Johns Hopkins, and no program URLs."""
+    priced = set(Program.objects.exclude(price_amount=None).values_list("slug", flat=True))
+    assert priced == {"harvard-ai-in-health-care", "johns-hopkins-ai-in-healthcare"}
+    assert set(Program.objects.exclude(duration_weeks=None).values_list("slug", flat=True)) == {
+        "johns-hopkins-ai-in-healthcare",
+        "cedars-sinai-applied-ai-health-systems",
+    }
+    assert list(Program.objects.exclude(cme_credit=None).values_list("slug", flat=True)) == [
+        "stanford-ai-in-healthcare"
+    ]
+    assert not Document.objects.exclude(url=None).exists()
+
+
+def test_iabac_facts(catalog):
+    p = _program("iabac-ai-in-healthcare")
+    assert p.provider.short_name == "IABAC"
+    assert p.provider.kind == Provider.Kind.CREDENTIALING_BODY
+    assert p.credential_kind == Program.CredentialKind.CERTIFICATION
+    assert p.format == Program.Format.SELF_PACED
+    assert p.assessment_type == Program.AssessmentType.PROCTORED_EXAM
+    assert p.is_proctored is True
+    assert p.framework == Program.Framework.EDISON
+    assert p.total_cost is None and p.total_weeks is None and p.cme_credit is None
+    assert {t.slug for t in p.topics.all()} >= {
+        "ai-governance",
+        "healthcare-data-analytics",
+        "predictive-modelling",
+    }
+    fits = {f.role.slug: f.fit for f in p.role_fits.all()}
+    assert fits == {
+        "hospital-administrators": "primary",
+        "operations-managers": "primary",
+        "clinical-informatics": "primary",
+        "healthcare-data": "primary",
+        "nursing-leaders": "primary",
+        "clinicians": "complement",
+    }
+
+
+def test_harvard_facts(catalog):
+    p = _program("harvard-ai-in-health-care")
+    assert (p.price_amount, p.price_currency, p.price_basis) == (
+        Decimal("1600"),
+        "USD",
+        "per_course",
+    )
+    assert p.price_is_approximate
+    assert p.course_count == 3
+    assert p.total_cost == Decimal("4800")
+    assert [m.weeks for m in p.modules.all()] == [Decimal("5")] * 3
+    assert p.duration_weeks is None and p.total_weeks == Decimal("15") and p.weeks_are_approximate
+    assert (p.weekly_hours_min, p.weekly_hours_max) == (Decimal("4"), Decimal("5"))
+    assert p.format == Program.Format.COHORT
+    assert p.framework == Program.Framework.INSTITUTION_SPECIFIC
+    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {
+        "clinicians": "primary",
+        "healthcare-leaders": "primary",
+        "hospital-administrators": "complement",
+    }
+
+
+def test_johns_hopkins_facts(catalog):
+    p = _program("johns-hopkins-ai-in-healthcare")
+    assert (p.price_amount, p.price_basis, p.total_cost) == (
+        Decimal("2990"),
+        "program",
+        Decimal("2990"),
+    )
+    assert p.duration_weeks == Decimal("10")
+    assert p.prerequisites == "No prior programming experience required."
+    assert p.format == Program.Format.COHORT
+    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {"clinicians": "primary"}
+
+
+def test_cedars_sinai_facts(catalog):
+    p = _program("cedars-sinai-applied-ai-health-systems")
+    assert p.provider.kind == Provider.Kind.HEALTH_SYSTEM
+    assert p.duration_weeks == Decimal("12")
+    assert p.total_cost is None and p.assessment_type is None and p.format is None
+    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {
+        "operations-managers": "primary",
+        "clinical-informatics": "primary",
+        "hospital-administrators": "complement",
+    }
+
+
+def test_stanford_facts(catalog):
+    p = _program("stanford-ai-in-healthcare")
+    assert p.platform == "Coursera"
+    assert p.cme_credit is True
+    assert p.credential_kind == Program.CredentialKind.SPECIALIZATION
+    assert p.assessment_type == Program.AssessmentType.COMPLETION_BASED
+    assert p.total_cost is None and p.total_weeks is None
+    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {
+        "clinicians": "primary",
+        "clinical-informatics": "complement",
+        "healthcare-data": "complement",
+    }
+
+
+def test_abaim_facts(catalog):
+    p = _program("abaim-board-certification")
+    assert p.provider.kind == Provider.Kind.SPECIALTY_BOARD
+    assert p.credential_kind == Program.CredentialKind.BOARD_CERTIFICATION
+    assert (p.exam_questions, p.exam_minutes, p.exam_pass_mark) == (110, 120, 70)
+    assert p.validity_months == 24
+    assert p.is_proctored is None
+    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {"physicians": "primary"}
+
+
+def test_vendor_document_is_flagged(catalog):
+    guide = Document.objects.get(title__startswith="Best AI Certifications")
+    assert guide.is_vendor
+    paper = Document.objects.get(author="Rasit Dinc")
+    assert not paper.is_vendor
+    assert paper.doi == "10.5281/zenodo.17997722"
+    assert paper.link == "https://doi.org/10.5281/zenodo.17997722"
+    assert str(paper.published_on) == "2022-11-09"
+
+
+def test_seed_command_loads_an_empty_catalogue_once_and_keeps_edits(db):
+    call_command("seed_catalog", verbosity=0)
+    assert Program.objects.count() == 6
+    Program.objects.filter(slug="johns-hopkins-ai-in-healthcare").update(
+        price_amount=Decimal("3100")
+    )
+    call_command("seed_catalog", verbosity=0)
+    assert Program.objects.get(slug="johns-hopkins-ai-in-healthcare").price_amount == Decimal(
+        "3100"
+    )

@@ -1,0 +1,86 @@
+import pytest
+from django.urls import reverse
+
+from programs.models import Program
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = [
+    "iabac-ai-in-healthcare",
+    "harvard-ai-in-health-care",
+    "johns-hopkins-ai-in-healthcare",
+    "cedars-sinai-applied-ai-health-systems",
+    "stanford-ai-in-healthcare",
+    "abaim-board-certification",
+]
+
+
+def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
+    """Programs with provider, then modules; plus the footer's date: fixed, not n+1."""
+    with django_assert_num_queries(3):
+        response = client.get(reverse("programs:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for program in Program.objects.all():
+        assert program.get_absolute_url() in html
+        assert program.name in html
+    assert "$2,990" in html
+    assert "about $4,800" in html
+    assert "Not published" in html
+    assert "Completion-based" in html
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_detail_page_shows_every_fact_with_its_source(
+    client, catalog, slug, django_assert_num_queries
+):
+    """Program+provider, modules, topics, role fits, citations, footer date: six queries."""
+    program = Program.objects.get(slug=slug)
+    with django_assert_num_queries(6):
+        response = client.get(program.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert program.name in html
+    for citation in program.citations.all():
+        assert citation.quote.replace("'", "&#x27;") in html
+    for fit in program.role_fits.all():
+        assert fit.role.name in html
+
+
+def test_detail_page_says_not_published_for_unknown_facts(client, catalog):
+    html = client.get(
+        reverse("programs:detail", args=["stanford-ai-in-healthcare"])
+    ).content.decode()
+    assert html.count("Not published") >= 5
+    assert "Coursera" in html
+
+
+def test_detail_shows_the_derived_total_and_its_basis(client, catalog):
+    html = client.get(
+        reverse("programs:detail", args=["harvard-ai-in-health-care"])
+    ).content.decode()
+    assert "about $4,800" in html
+    assert "3 courses × about $1,600" in html
+    assert "about 60–75 hours in total" in html
+
+
+def test_unknown_slug_is_a_404_with_a_way_back(client, catalog):
+    response = client.get("/programs/no-such-program/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/programs/%00/", "/programs/" + "x" * 5000 + "/", "/programs/a%20b/"]
+)
+def test_junk_slugs_are_404_not_500(client, catalog, path):
+    assert client.get(path).status_code == 404
+
+
+def test_sources_page_names_the_vendor_document(client, catalog, django_assert_num_queries):
+    """Documents, footer date."""
+    with django_assert_num_queries(2):
+        response = client.get(reverse("programs:sources"))
+    html = response.content.decode()
+    assert "vendor-written" in html
+    assert "10.5281/zenodo.17997722" in html
