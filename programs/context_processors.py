@@ -1,13 +1,16 @@
 from django.db.models import Max
 from django.utils.functional import SimpleLazyObject
 
-from programs.models import Program
+from programs.models import Document, Program
 
 
 def catalogue(request):
-    """The catalogue's last-verified date for the footer, queried only when a page shows it."""
+    """Footer facts for every page: the sources and the last-verified date, queried only when shown."""
     return {
         "catalogue_last_verified": SimpleLazyObject(
             lambda: Program.objects.aggregate(latest=Max("last_verified"))["latest"] or ""
-        )
+        ),
+        "catalogue_sources": SimpleLazyObject(
+            lambda: list(Document.objects.order_by("pk").only("pk", "title", "is_vendor"))
+        ),
     }

@@ -62,6 +62,13 @@ def _proctoring(program: Program) -> str | None:
     return "Proctored" if program.is_proctored else "Not proctored"
 
 
+def _credential_note(program: Program) -> str | None:
+    """The plain-words description, where it says more than the kind's own label."""
+    if program.credential_description == program.get_credential_kind_display():
+        return None
+    return program.credential_description
+
+
 def _topics(program: Program) -> str | None:
     names = [topic.name for topic in program.topics.all()]
     return ", ".join(names) if names else None
@@ -121,7 +128,7 @@ FACTS: tuple[FactSpec, ...] = (
         ASSESSMENT,
         _choice("credential_kind"),
         ("credential_kind",),
-        note=lambda p: p.credential_description,
+        note=_credential_note,
     ),
     FactSpec(
         "assessment_type",

@@ -16,8 +16,8 @@ SLUGS = [
 
 
 def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
-    """Programs with provider, then modules; plus the footer's date: fixed, not n+1."""
-    with django_assert_num_queries(3):
+    """Programs with provider, then modules; the footer's sources and date: fixed, not n+1."""
+    with django_assert_num_queries(4):
         response = client.get(reverse("programs:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -34,9 +34,9 @@ def test_home_lists_every_program_with_its_key_facts(client, catalog, django_ass
 def test_detail_page_shows_every_fact_with_its_source(
     client, catalog, slug, django_assert_num_queries
 ):
-    """Program+provider, modules, topics, role fits, citations, footer date: six queries."""
+    """Program+provider, modules, topics, role fits, citations, footer sources and date."""
     program = Program.objects.get(slug=slug)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -78,8 +78,8 @@ def test_junk_slugs_are_404_not_500(client, catalog, path):
 
 
 def test_sources_page_names_the_vendor_document(client, catalog, django_assert_num_queries):
-    """Documents, footer date."""
-    with django_assert_num_queries(2):
+    """Documents, footer sources and date."""
+    with django_assert_num_queries(3):
         response = client.get(reverse("programs:sources"))
     html = response.content.decode()
     assert "vendor-written" in html

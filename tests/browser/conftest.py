@@ -1,0 +1,93 @@
+"""Playwright driving Debian's Chromium against pytest-django's live_server.
+
+No `playwright install`: the browser is /usr/bin/chromium from the chromium package.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import StaffUserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
+# and assertions are still plain synchronous calls, so Django's async guard is relaxed here only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_catalog(transactional_db):
+    call_command("loaddata", "catalog", verbosity=0)
+
+
+@pytest.fixture
+def page(browser, live_server, live_catalog):
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server, live_catalog):
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def staff_login(transactional_db):
+    user = StaffUserFactory()
+    return user.username, "correct horse battery staple"
+
+
+def public_paths():
+    """Every public page a person can reach, with a short name for screenshots."""
+    from programs.models import Program, Role
+
+    paths = [
+        ("home", "/"),
+        ("programs", "/programs/"),
+        ("roles", "/roles/"),
+        ("sources", "/sources/"),
+        ("compare", "/compare/"),
+        ("not-found", "/programs/no-such-program/"),
+    ]
+    paths += [(f"program-{p.slug}", p.get_absolute_url()) for p in Program.objects.order_by("name")]
+    paths += [(f"role-{r.slug}", r.get_absolute_url()) for r in Role.objects.all()]
+    return paths

@@ -1,0 +1,45 @@
+"""axe-core on every public page: no serious or critical violations."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import public_paths
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+
+
+def axe_violations(page):
+    """(blocking, moderate) violations on the current page, as 'rule: target' strings."""
+    results = Axe().run(page)
+    blocking, moderate = [], []
+    for violation in results.response["violations"]:
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+        line = f"{violation['id']} ({violation['impact']}): {targets}"
+        (blocking if violation["impact"] in BLOCKING else moderate).append(line)
+    return blocking, moderate
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_public_page_has_no_serious_axe_violations(page, scheme, capsys):
+    page.emulate_media(color_scheme=scheme)
+    report = {}
+    for name, path in public_paths():
+        page.goto(path)
+        blocking, moderate = axe_violations(page)
+        if moderate:
+            print(f"[axe {scheme}] moderate on {name}: {moderate}")
+        if blocking:
+            report[name] = blocking
+    assert not report, report
+
+
+def test_phone_layout_has_no_serious_axe_violations(phone_page):
+    report = {}
+    for name, path in public_paths():
+        phone_page.goto(path)
+        blocking, _ = axe_violations(phone_page)
+        if blocking:
+            report[name] = blocking
+    assert not report, report
