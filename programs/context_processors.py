@@ -5,7 +5,7 @@ from programs.models import Document, Program
 
 
 def catalogue(request):
-    """Footer facts for every page: the sources and the last-verified date, queried only when shown."""
+    """Footer facts for every page: the sources and last-verified date, queried when shown."""
     return {
         "catalogue_last_verified": SimpleLazyObject(
             lambda: Program.objects.aggregate(latest=Max("last_verified"))["latest"] or ""
