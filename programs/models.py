@@ -93,6 +93,14 @@ class Provider(models.Model):
         return self.name
 
 
+class RoleQuerySet(models.QuerySet):
+    def with_program_counts(self) -> "RoleQuerySet":
+        """Roles in display order, each with how many programs the sources fit to it."""
+        return self.annotate(program_count=models.Count("fits", distinct=True)).order_by(
+            "position", "name"
+        )
+
+
 class Role(models.Model):
     """A job family the sources address, e.g. clinicians or nursing leaders."""
 
@@ -100,6 +108,8 @@ class Role(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -163,14 +173,13 @@ class ProgramQuerySet(models.QuerySet):
             )
         )
 
+    def with_derived(self) -> "ProgramQuerySet":
+        """Total cost and total weeks as annotations, for filtering and sorting in SQL."""
+        return self.with_total_cost().with_total_weeks()
+
     def for_listing(self) -> "ProgramQuerySet":
         """What every list of programs shows, loaded in a fixed number of queries."""
-        return (
-            self.select_related("provider")
-            .prefetch_related("modules")
-            .with_total_cost()
-            .with_total_weeks()
-        )
+        return self.select_related("provider").prefetch_related("modules").with_derived()
 
     def for_detail(self) -> "ProgramQuerySet":
         """Everything the detail page shows, in a fixed number of queries."""

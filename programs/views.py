@@ -1,13 +1,14 @@
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from programs.browse import browse
 from programs.facts import grouped_facts
 from programs.models import Document, Program, Role, RoleFit
 
 
 def home(request):
     programs = Program.objects.for_listing().order_by("name")
-    return render(request, "programs/home.html", {"programs": programs})
+    roles = Role.objects.with_program_counts()
+    return render(request, "programs/home.html", {"programs": programs, "roles": roles})
 
 
 def program_detail(request, slug):
@@ -35,12 +36,12 @@ def sources(request):
 
 
 def program_list(request):
-    programs = Program.objects.for_listing().order_by("name")
-    return render(request, "programs/program_list.html", {"programs": programs})
+    result = browse(request.GET, path=request.path)
+    return render(request, "programs/program_list.html", {"result": result})
 
 
 def role_list(request):
-    roles = Role.objects.annotate(program_count=Count("fits")).order_by("position", "name")
+    roles = Role.objects.with_program_counts()
     return render(request, "programs/role_list.html", {"roles": roles})
 
 

@@ -45,3 +45,42 @@ def choice(program, attr):
 @register.filter
 def yes_no(value):
     return display.yes_no(value)
+
+
+@register.filter
+def field_label(form, name):
+    """A form field's label by name, for error summaries."""
+    field = form.fields.get(name)
+    return field.label if field is not None else name
+
+
+@register.filter
+def selected_any(options):
+    return any(option.selected for option in options)
+
+
+class _HeadingNode(template.Node):
+    def __init__(self, level, css_class, nodelist):
+        self.level, self.css_class, self.nodelist = level, css_class, nodelist
+
+    def render(self, context):
+        try:
+            level = min(max(int(self.level.resolve(context)), 2), 6)
+        except (TypeError, ValueError):
+            level = 3
+        return format_html(
+            '<h{} class="{}">{}</h{}>',
+            level,
+            self.css_class.resolve(context),
+            self.nodelist.render(context),
+            level,
+        )
+
+
+@register.tag
+def heading(parser, token):
+    """{% heading level "css-class" %}…{% endheading %}: a heading whose level the caller picks."""
+    _, level, css_class = token.split_contents()
+    nodelist = parser.parse(("endheading",))
+    parser.delete_first_token()
+    return _HeadingNode(parser.compile_filter(level), parser.compile_filter(css_class), nodelist)

@@ -16,8 +16,8 @@ SLUGS = [
 
 
 def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
-    """Programs with provider, then modules; the footer's sources and date: fixed, not n+1."""
-    with django_assert_num_queries(4):
+    """Programs with provider, their modules, roles with counts, footer sources and date."""
+    with django_assert_num_queries(5):
         response = client.get(reverse("programs:home"))
     assert response.status_code == 200
     html = response.content.decode()

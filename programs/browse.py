@@ -1,0 +1,243 @@
+"""Browsing the catalogue: filtered, grouped and paginated programs with facet counts.
+
+A plain module: `browse(params)` takes the query string and returns everything the list page
+shows, in a fixed number of queries however large the catalogue is.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import QueryDict
+
+from programs import display
+from programs.filters import UNKNOWN, UNKNOWN_LABEL, ProgramFilterSet
+from programs.models import Program, RoleFit
+
+PAGE_SIZE = 25
+FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
+_CHOICE_FACETS = {
+    "assessment": "assessment_type",
+    "format": "format",
+    "framework": "framework",
+    "provider_kind": "provider__kind",
+}
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+    @property
+    def disabled(self) -> bool:
+        """An option with no results stays in place, greyed out, so the form does not jump."""
+        return self.count == 0 and not self.selected
+
+
+@dataclass
+class Facet:
+    name: str
+    legend: str
+    options: list[Option]
+    multiple: bool = True
+
+
+@dataclass
+class Chip:
+    """An active filter, shown as a link that removes it."""
+
+    label: str
+    url: str
+
+
+@dataclass
+class Relaxation:
+    label: str
+    url: str
+    count: int
+
+
+@dataclass
+class BrowseResult:
+    filterset: ProgramFilterSet
+    page: Page
+    total: int
+    matched: int
+    unconfirmed: int
+    facets: list[Facet]
+    chips: list[Chip]
+    relaxations: list[Relaxation] = field(default_factory=list)
+    limit_names: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.matched + self.unconfirmed
+
+    @property
+    def card_heading_level(self) -> int:
+        """Cards sit under group headings (h3) only when there are two groups."""
+        return 4 if self.unconfirmed else 3
+
+    selected_for_compare: tuple[str, ...] = ()
+
+    @property
+    def form(self):
+        return self.filterset.form
+
+
+def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
+    """Everything /programs/ shows for these query parameters."""
+    filterset = ProgramFilterSet(params, queryset=Program.objects.for_listing())
+    programs = filterset.filtered(Program.objects.for_listing())
+
+    unconfirmed = filterset.unconfirmed_condition()
+    group = (
+        Case(When(unconfirmed, then=Value(1)), default=Value(0), output_field=IntegerField())
+        if unconfirmed is not None
+        else Value(0, output_field=IntegerField())
+    )
+    ordering = programs.query.order_by or ("name",)
+    programs = programs.annotate(unconfirmed=group).order_by("unconfirmed", *ordering, "pk")
+
+    if unconfirmed is None:
+        counts = {"matched": programs.order_by().count(), "unconfirmed": 0}
+    else:
+        counts = programs.order_by().aggregate(
+            matched=Count("pk", filter=~unconfirmed), unconfirmed=Count("pk", filter=unconfirmed)
+        )
+    paginator = Paginator(programs, PAGE_SIZE)
+    paginator.count = counts["matched"] + counts["unconfirmed"]  # already counted above
+    page = paginator.get_page(params.get("page"))
+
+    limits = filterset.active_limits
+    for program in page.object_list:
+        program.unpublished_limits = [
+            ProgramFilterSet.LIMITS[name][1]
+            for name, annotation in limits.items()
+            if getattr(program, annotation) is None
+        ]
+
+    result = BrowseResult(
+        filterset=filterset,
+        page=page,
+        total=Program.objects.count(),
+        matched=counts["matched"],
+        unconfirmed=counts["unconfirmed"],
+        facets=_facets(filterset),
+        chips=_chips(filterset, params, path),
+        limit_names=[ProgramFilterSet.LIMITS[name][1] for name in limits],
+    )
+    if result.count == 0:
+        result.relaxations = _relaxations(filterset, params, path)
+    return result
+
+
+def _selected(filterset: ProgramFilterSet, name: str) -> list[str]:
+    value = filterset.form.cleaned_data.get(name)
+    if value in (None, "", []):
+        return []
+    return list(value) if isinstance(value, list | tuple) else [str(value)]
+
+
+def _facets(filterset: ProgramFilterSet) -> list[Facet]:
+    """Counts per option under every other active filter: one query per facet."""
+    facets = []
+    for name in FACETS:
+        base = filterset.filtered(Program.objects.with_derived(), exclude={name, "sort"}).order_by()
+        if name == "role":
+            rows = (
+                RoleFit.objects.filter(program__in=base.values("pk"))
+                .values_list("role__slug")
+                .annotate(n=Count("program", distinct=True))
+                .order_by()
+            )
+            counts = dict(rows)
+        elif name == "cme":
+            rows = base.values_list("cme_credit").annotate(n=Count("pk")).order_by()
+            keys = {True: "yes", False: "no", None: UNKNOWN}
+            counts = {keys[value]: n for value, n in rows}
+        else:
+            rows = base.values_list(_CHOICE_FACETS[name]).annotate(n=Count("pk")).order_by()
+            counts = {(value if value is not None else UNKNOWN): n for value, n in rows}
+        selected = _selected(filterset, name)
+        field = filterset.form.fields[name]
+        options = [
+            Option(
+                value=str(value),
+                label=str(label),
+                count=counts.get(value, 0),
+                selected=value in selected,
+            )
+            for value, label in field.choices
+            if value != ""
+        ]
+        facets.append(Facet(name=name, legend=field.label, options=options, multiple=name != "cme"))
+    return facets
+
+
+def _url(path: str, params: QueryDict) -> str:
+    query = urlencode([(k, v) for k in params for v in params.getlist(k)])
+    return f"{path}?{query}" if query else path
+
+
+def _without(params: QueryDict, name: str, value: str | None = None) -> QueryDict:
+    """The query string minus one filter value (or all of a filter), back on page 1."""
+    remaining = params.copy()
+    remaining.pop("page", None)
+    if value is None:
+        remaining.pop(name, None)
+    else:
+        remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
+    return remaining
+
+
+def _chip_labels(filterset: ProgramFilterSet) -> list[tuple[str, str | None, str]]:
+    """(parameter, value or None for the whole parameter, label) for each active filter."""
+    data = filterset.form.cleaned_data
+    labels = []
+    if data.get("q"):
+        labels.append(("q", None, f"Search: “{data['q']}”"))
+    for name in FACETS:
+        field = filterset.form.fields[name]
+        names = {str(v): str(label) for v, label in field.choices}
+        for value in _selected(filterset, name):
+            labels.append((name, value, f"{field.label}: {names.get(value, value)}"))
+    if data.get("max_cost") is not None:
+        labels.append(("max_cost", None, f"Budget: up to {display.money(data['max_cost'], 'USD')}"))
+    if data.get("max_hours") is not None:
+        hours = display.hour_range(data["max_hours"], None, unit="hours a week")
+        labels.append(("max_hours", None, f"Up to {hours}"))
+    if data.get("max_weeks") is not None:
+        labels.append(("max_weeks", None, f"Up to {display.weeks(data['max_weeks'])}"))
+    if data.get("hide_unpublished"):
+        labels.append(("hide_unpublished", None, f"Hiding “{UNKNOWN_LABEL}”"))
+    return labels
+
+
+def _chips(filterset: ProgramFilterSet, params: QueryDict, path: str) -> list[Chip]:
+    return [
+        Chip(label=label, url=_url(path, _without(params, name, value)))
+        for name, value, label in _chip_labels(filterset)
+    ]
+
+
+def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> list[Relaxation]:
+    """For an empty result: how many programs removing each active filter would bring back."""
+    relaxations = []
+    for name, value, label in _chip_labels(filterset):
+        if value is not None:
+            relaxed = ProgramFilterSet(
+                _without(params, name, value), queryset=Program.objects.all()
+            )
+            count = relaxed.filtered(Program.objects.for_listing()).count()
+        else:
+            count = filterset.filtered(Program.objects.for_listing(), exclude={name}).count()
+        if count:
+            relaxations.append(
+                Relaxation(label=label, url=_url(path, _without(params, name, value)), count=count)
+            )
+    return relaxations

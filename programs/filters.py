@@ -1,0 +1,223 @@
+"""The catalogue's filters: the query parameters of /programs/, fixed so shared links keep working.
+
+Unknown is a value: `cme=unknown`, `assessment=unknown` … find programs whose sources are silent.
+Numeric limits (budget, weekly hours, weeks) never drop a program whose value is not published:
+it is kept in its own group ("unconfirmed") unless `hide_unpublished` is ticked.
+"""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from programs.models import Program, Provider, Role, RoleFit, Topic
+
+UNKNOWN = "unknown"
+UNKNOWN_LABEL = "Not published"
+MAX_LIMIT = Decimal("1000000000")
+
+
+def _with_unknown(choices) -> list[tuple[str, str]]:
+    return [*choices, (UNKNOWN, UNKNOWN_LABEL)]
+
+
+class _LimitField(forms.DecimalField):
+    """A non-negative number with a sane ceiling, so '1e309' gets a message, not an overflow."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", MAX_LIMIT)
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
+class LimitFilter(django_filters.NumberFilter):
+    field_class = _LimitField
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Public sort names; programs whose sort value is not published always come last."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+
+class ProgramFilterSet(django_filters.FilterSet):
+    # Which limits put a program with an unpublished value into the "unconfirmed" group.
+    LIMITS = {
+        "max_cost": ("total_cost_value", "cost"),
+        "max_hours": ("weekly_hours_value", "weekly hours"),
+        "max_weeks": ("total_weeks_value", "duration"),
+    }
+
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Search",
+        max_length=200,
+        help_text="Program, provider, summary or topic",
+    )
+    role = django_filters.MultipleChoiceFilter(method="filter_role", label="Role", choices=[])
+    max_cost = LimitFilter(method="filter_limit", label="Budget (USD)")
+    max_hours = LimitFilter(method="filter_limit", label="Most hours a week")
+    max_weeks = LimitFilter(method="filter_limit", label="Most weeks")
+    assessment = django_filters.MultipleChoiceFilter(
+        method="filter_choice",
+        label="Assessment",
+        choices=_with_unknown(Program.AssessmentType.choices),
+    )
+    cme = django_filters.ChoiceFilter(
+        method="filter_cme",
+        label="CME credit",
+        choices=[("yes", "Yes"), ("no", "No"), (UNKNOWN, UNKNOWN_LABEL)],
+        empty_label="Any",
+    )
+    format = django_filters.MultipleChoiceFilter(
+        method="filter_choice", label="Format", choices=_with_unknown(Program.Format.choices)
+    )
+    framework = django_filters.MultipleChoiceFilter(
+        method="filter_choice",
+        label="Framework alignment",
+        choices=_with_unknown(Program.Framework.choices),
+    )
+    provider_kind = django_filters.MultipleChoiceFilter(
+        field_name="provider__kind", label="Provider", choices=Provider.Kind.choices
+    )
+    hide_unpublished = django_filters.BooleanFilter(
+        method="filter_nothing",
+        label="Hide programs whose limited facts are not published",
+        widget=forms.CheckboxInput,
+    )
+    sort = NullsLastOrderingFilter(
+        label="Sort by",
+        fields=(("name", "name"), ("total_cost_value", "cost"), ("total_weeks_value", "weeks")),
+        field_labels={"name": "Name", "total_cost_value": "Cost", "total_weeks_value": "Duration"},
+        empty_label=None,
+    )
+
+    # Attribute names on Program for the choice filters above.
+    CHOICE_FIELDS = {
+        "assessment": "assessment_type",
+        "format": "format",
+        "framework": "framework",
+    }
+
+    class Meta:
+        model = Program
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Only the public sort names: cost, -cost, weeks, name.
+        self.filters["sort"].extra["choices"] = [
+            ("name", "Name (A–Z)"),
+            ("cost", "Cost, lowest first"),
+            ("-cost", "Cost, highest first"),
+            ("weeks", "Duration, shortest first"),
+        ]
+        self.form.fields["sort"].choices = self.filters["sort"].extra["choices"]
+        # Resolve the role choices once per request instead of on every iteration.
+        self.form.fields["role"].choices = list(_role_choices())
+
+    # -- filters ------------------------------------------------------------------------------
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        topics = Topic.objects.filter(programs=OuterRef("pk"), name__icontains=value)
+        match = (
+            Q(name__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(provider__name__icontains=value)
+            | Q(provider__short_name__icontains=value)
+            | Q(Exists(topics))
+        )
+        if connection.vendor == "postgresql":
+            # Stemmed, websearch-style matching ("governing" finds "governance") on PostgreSQL.
+            queryset = queryset.annotate(
+                search=SearchVector("name", "summary", "provider__name", "best_for")
+            )
+            match |= Q(search=SearchQuery(value, search_type="websearch"))
+        return queryset.filter(match)
+
+    def filter_role(self, queryset, name, value):
+        if not value:
+            return queryset
+        fits = RoleFit.objects.filter(program=OuterRef("pk"), role__slug__in=value)
+        return queryset.filter(Exists(fits))
+
+    def filter_choice(self, queryset, name, value):
+        if not value:
+            return queryset
+        field = self.CHOICE_FIELDS[name]
+        known = [v for v in value if v != UNKNOWN]
+        condition = Q(**{f"{field}__in": known})
+        if UNKNOWN in value:
+            condition |= Q(**{f"{field}__isnull": True})
+        return queryset.filter(condition)
+
+    def filter_cme(self, queryset, name, value):
+        if value == UNKNOWN:
+            return queryset.filter(cme_credit__isnull=True)
+        if value in ("yes", "no"):
+            return queryset.filter(cme_credit=(value == "yes"))
+        return queryset
+
+    def filter_limit(self, queryset, name, value):
+        if value is None:
+            return queryset
+        field, _ = self.LIMITS[name]
+        return queryset.filter(Q(**{f"{field}__lte": value}) | Q(**{f"{field}__isnull": True}))
+
+    def filter_nothing(self, queryset, name, value):
+        """Applied in filter_queryset, once every limit is known."""
+        return queryset
+
+    # -- the whole set ------------------------------------------------------------------------
+
+    @property
+    def active_limits(self) -> dict[str, str]:
+        """The numeric limits in use: {parameter: annotation}."""
+        data = (
+            self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
+        )
+        return {
+            name: field for name, (field, _) in self.LIMITS.items() if data.get(name) is not None
+        }
+
+    def unconfirmed_condition(self) -> Q | None:
+        """Programs kept despite a limit because that fact is not published."""
+        condition = None
+        for field in self.active_limits.values():
+            q = Q(**{f"{field}__isnull": True})
+            condition = q if condition is None else condition | q
+        return condition
+
+    def filter_queryset(self, queryset, exclude=()):
+        """Apply every valid filter except those named in `exclude` (facet counts use that)."""
+        queryset = queryset.annotate(
+            weekly_hours_value=Coalesce("weekly_hours_max", "weekly_hours_min")
+        )
+        for name, value in self.form.cleaned_data.items():
+            if name in exclude:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        unconfirmed = self.unconfirmed_condition()
+        if unconfirmed is not None and self.form.cleaned_data.get("hide_unpublished"):
+            queryset = queryset.exclude(unconfirmed)
+        return queryset
+
+    def filtered(self, queryset, exclude=()):
+        self.errors  # noqa: B018 -- runs validation; invalid fields are left out of cleaned_data
+        return self.filter_queryset(queryset, exclude=exclude)
+
+
+def _role_choices():
+    return Role.objects.order_by("position", "name").values_list("slug", "name")

@@ -1,0 +1,158 @@
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from programs.models import Role
+from tests.factories import ModuleFactory, ProgramFactory, RoleFitFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_QUERIES = 13
+"""Role choices, result count, page of programs, their modules, catalogue total, six facet counts,
+footer sources and date: the same at 6 programs and at 500."""
+
+FILTERED = (
+    "?role=clinicians&max_cost=3000&assessment=unknown&assessment=completion_based&cme=unknown"
+)
+
+
+def _grow_catalogue(n):
+    roles = list(Role.objects.all())
+    for i in range(n):
+        program = ProgramFactory(
+            priced=bool(i % 2),
+            cme_credit=[True, False, None][i % 3],
+            assessment_type=["proctored_exam", "completion_based", None][i % 3],
+        )
+        ModuleFactory(program=program, position=1, weeks=4)
+        RoleFitFactory(program=program, role=roles[i % len(roles)], source_id=1)
+
+
+@pytest.mark.parametrize("query", ["", FILTERED, "?q=ai&sort=-cost&max_weeks=20"])
+def test_list_query_count_is_flat_from_6_to_500_programs(
+    client, catalog, query, django_assert_num_queries
+):
+    """Facets and results are aggregated in SQL: adding programs must not add queries."""
+    with django_assert_num_queries(LIST_QUERIES):
+        small = client.get(reverse("programs:list") + query)
+    _grow_catalogue(494)
+    with django_assert_num_queries(LIST_QUERIES):
+        large = client.get(reverse("programs:list") + query)
+    assert small.status_code == large.status_code == 200
+    assert "of 500 programs" in large.content.decode()
+
+
+def test_list_page_shows_count_groups_chips_and_facets(client, catalog):
+    html = client.get(reverse("programs:list") + "?role=clinicians&max_cost=3000").content.decode()
+    assert "3 of 6 programs" in html
+    assert "Cost not published — check with the provider" in html
+    assert "Role: Clinicians" in html and "Budget: up to $3,000" in html
+    assert "Clear all" in html
+    assert 'value="3000"' in html
+    assert 'value="clinicians" checked' in html
+    assert 'Completion-based <span class="filters__count">(1)</span>' in html
+    assert "disabled" in html
+    assert "Assessed certification" in html and "Certificate of completion" in html
+
+
+def test_pagination_links_keep_every_filter(client, db):
+    for _ in range(30):
+        ProgramFactory(assessment_type="completion_based")
+    html = client.get(
+        reverse("programs:list") + "?assessment=completion_based&assessment=unknown&q=program"
+    ).content.decode()
+    assert "assessment=completion_based&amp;assessment=unknown&amp;q=program&amp;page=2" in html
+
+
+def test_empty_state_names_a_filter_to_relax(client, catalog):
+    html = client.get(reverse("programs:list") + "?cme=no&role=physicians").content.decode()
+    assert "No programs match these filters." in html
+    assert "Remove “CME credit: No”" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "max_cost=abc",
+        "max_cost=-1",
+        "max_cost=1e309",
+        "max_cost=NaN",
+        "q=%00",
+        "q=a%00b",
+        "role=%00",
+        "max_cost=%00",
+        "sort=%00",
+        "q=" + "x" * 10_000,
+        "role=" + "y" * 10_000,
+        "role=nobody",
+        "sort=nonsense",
+        "page=999",
+        "page=abc",
+        "page=1e309",
+        "max_weeks=99999999999999999999999999",
+        "cme=%FF%FE",
+    ],
+)
+def test_junk_query_strings_never_500(client, catalog, query):
+    response = client.get(reverse("programs:list") + "?" + query)
+    assert response.status_code == 200
+    assert "of 6 programs" in response.content.decode()
+
+
+def test_bad_budget_is_reported_beside_the_field(client, catalog):
+    html = client.get(reverse("programs:list") + "?max_cost=-5&role=clinicians").content.decode()
+    assert "Some values could not be used and were ignored" in html
+    assert "greater than or equal to 0" in html
+    assert "Role: Clinicians" in html
+
+
+_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+_params = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["role", "max_cost", "assessment", "cme", "format", "framework", "provider_kind"]
+            + ["max_hours", "max_weeks", "q", "sort", "page", "hide_unpublished", "junk"]
+        ),
+        st.one_of(_text, st.integers().map(str), st.floats().map(str)),
+    ),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(params=_params)
+def test_random_query_strings_never_500(client, catalog, params):
+    response = client.get(reverse("programs:list"), params)
+    assert response.status_code == 200
+
+
+def test_role_page_groups_primary_and_complement_with_quotes(
+    client, catalog, django_assert_num_queries
+):
+    """Role, its fits with programs and providers, their modules, footer sources and date."""
+    with django_assert_num_queries(5):
+        response = client.get(reverse("programs:role", args=["clinicians"]))
+    html = response.content.decode()
+    primary, complement = html.split("Complements")
+    assert "AI in Healthcare Specialization" in primary
+    assert "AI in Healthcare Certificate Program" in primary
+    assert "AI in Healthcare Certification" in complement
+    assert "practical complement when the clinician also manages teams" in complement
+
+
+def test_unknown_role_is_404(client, catalog):
+    assert client.get("/roles/no-such-role/").status_code == 404
+
+
+def test_roles_index_and_home_link_every_role(client, catalog, django_assert_num_queries):
+    """Roles with counts, footer sources and date."""
+    with django_assert_num_queries(3):
+        roles_html = client.get(reverse("programs:roles")).content.decode()
+    home_html = client.get(reverse("programs:home")).content.decode()
+    for role in Role.objects.all():
+        assert role.get_absolute_url() in roles_html
+        assert role.get_absolute_url() in home_html
+    assert "Is it assessed, or only completed?" in home_html
