@@ -83,6 +83,8 @@ def public_paths():
     paths = [
         ("home", "/"),
         ("programs", "/programs/"),
+        ("programs-filtered", "/programs/?role=clinicians&max_cost=3000"),
+        ("programs-empty", "/programs/?cme=no&role=physicians"),
         ("roles", "/roles/"),
         ("sources", "/sources/"),
         ("compare", "/compare/"),
