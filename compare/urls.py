@@ -6,4 +6,5 @@ app_name = "compare"
 
 urlpatterns = [
     path("", views.compare, name="index"),
+    path("print/", views.compare_print, name="print"),
 ]

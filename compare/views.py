@@ -1,5 +1,84 @@
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from compare import export
+from compare.chart import build_chart
+from compare.selection import MAX_PROGRAMS, select_programs
+from compare.table import build_table
+from programs.models import Program
 
 
-def compare(request):
-    return render(request, "compare/compare.html", {})
+def _notices(selection) -> list[str]:
+    notices = []
+    if selection.not_found:
+        names = ", ".join(f"“{value}”" for value in selection.not_found[:10])
+        more = len(selection.not_found) - 10
+        extra = f" and {more} more" if more > 0 else ""
+        notices.append(f"Not found in the catalogue: {names}{extra}. The rest are compared.")
+    if selection.repeated:
+        notices.append(f"Listed more than once, compared once: {', '.join(selection.repeated)}.")
+    if selection.over_limit or selection.ignored:
+        left = ", ".join(p.name for p in selection.over_limit) or "the rest"
+        notices.append(
+            f"Up to {MAX_PROGRAMS} programs can be compared at once; the first {MAX_PROGRAMS} are "
+            f"shown. Left out: {left}."
+        )
+    return notices
+
+
+def compare(request, *, template="compare/compare.html"):
+    selection = select_programs(request.GET.getlist("programs"))
+    notices = _notices(selection)
+    if not selection.is_comparable:
+        picker = Program.objects.select_related("provider").order_by("name")
+        return render(
+            request,
+            "compare/pick.html",
+            {"selection": selection, "notices": notices, "picker": picker},
+        )
+
+    table = build_table(selection.programs)
+    output = request.GET.get("format")
+    if output == "csv":
+        response = HttpResponse(export.to_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export.filename("csv")}"'
+        return response
+    if output == "json":
+        url = request.build_absolute_uri(f"{request.path}?{_selection_query(selection.slugs)}")
+        response = JsonResponse(export.to_json(table, url=url), json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{export.filename("json")}"'
+        return response
+
+    only_differences = request.GET.get("diff") == "1"
+    shown = table.only_differences() if only_differences else table
+    query = _selection_query(selection.slugs)
+    return render(
+        request,
+        template,
+        {
+            "selection": selection,
+            "notices": notices,
+            "table": shown,
+            "full_table": table,
+            "chart": build_chart(selection.programs),
+            "only_differences": only_differences,
+            "query": query,
+            "removals": {
+                p.slug: _selection_query([s for s in selection.slugs if s != p.slug])
+                for p in selection.programs
+            },
+            "today": timezone.localdate(),
+            "addable": Program.objects.select_related("provider")
+            .exclude(slug__in=selection.slugs)
+            .order_by("name"),
+        },
+    )
+
+
+def compare_print(request):
+    return compare(request, template="compare/print.html")
+
+
+def _selection_query(slugs: list[str]) -> str:
+    return "&".join(f"programs={slug}" for slug in slugs)

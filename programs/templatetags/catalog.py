@@ -84,3 +84,8 @@ def heading(parser, token):
     nodelist = parser.parse(("endheading",))
     parser.delete_first_token()
     return _HeadingNode(parser.compile_filter(level), parser.compile_filter(css_class), nodelist)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

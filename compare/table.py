@@ -1,0 +1,160 @@
+"""The comparison table: one column per program, rows grouped, differences and best values marked.
+
+Plain Python, called by the page, the print summary and the exports alike. An unknown value is its
+own state ("Not published"): it never makes a row count as different, and it is never "best".
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from programs import facts
+from programs.models import Citation, Program, Role, RoleFit
+
+FIT_BY_ROLE = "Fit by role"
+SOURCES = "Sources"
+GROUP_ORDER = (
+    facts.COST_TIME,
+    facts.ASSESSMENT,
+    FIT_BY_ROLE,
+    facts.CURRICULUM,
+    facts.PREREQUISITES,
+    facts.WHO_FOR,
+    SOURCES,
+)
+
+
+@dataclass
+class Cell:
+    value: str | None
+    note: str | None = None
+    citations: list[Citation] = field(default_factory=list)
+    number: Decimal | None = None
+    best: bool = False
+    quote: str | None = None
+    empty_text: str | None = None
+    """What an unknown cell says instead of "Not published", where that reads better."""
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    group: str
+    cells: list[Cell]
+    best_label: str | None = None
+
+    @property
+    def differs(self) -> bool:
+        """True when two known values disagree; unknowns are not a disagreement."""
+        return len({cell.value for cell in self.cells if cell.known}) > 1
+
+    @property
+    def has_best(self) -> bool:
+        return any(cell.best for cell in self.cells)
+
+
+@dataclass
+class RowGroup:
+    name: str
+    rows: list[Row]
+
+
+@dataclass
+class Table:
+    programs: list[Program]
+    groups: list[RowGroup]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for group in self.groups for row in group.rows]
+
+    def only_differences(self) -> "Table":
+        groups = [RowGroup(g.name, [r for r in g.rows if r.differs]) for g in self.groups]
+        return Table(self.programs, [g for g in groups if g.rows])
+
+
+_BEST = {"total_cost": "Lowest cost", "duration": "Shortest", "weekly_hours": "Fewest hours"}
+
+
+def _mark_best(row: Row) -> None:
+    """Mark the lowest known number when at least two programs publish one and they differ."""
+    numbers = [cell.number for cell in row.cells if cell.known and cell.number is not None]
+    if len(numbers) < 2 or len(set(numbers)) < 2:
+        return
+    lowest = min(numbers)
+    for cell in row.cells:
+        cell.best = cell.number == lowest
+    row.best_label = _BEST.get(row.key)
+
+
+def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
+    per_program = [{fact.key: fact for fact in facts.facts_for(p)} for p in programs]
+    grouped: dict[str, list[Row]] = {}
+    for spec in facts.FACTS:
+        cells = []
+        for program, program_facts in zip(programs, per_program, strict=True):
+            fact = program_facts[spec.key]
+            cells.append(
+                Cell(
+                    value=fact.value,
+                    note=fact.note,
+                    citations=fact.citations,
+                    number=spec.number(program) if spec.number and fact.value else None,
+                )
+            )
+        row = Row(key=spec.key, label=spec.label, group=spec.group, cells=cells)
+        if spec.number is not None:
+            _mark_best(row)
+        grouped.setdefault(spec.group, []).append(row)
+    return grouped
+
+
+def _fit_rows(programs: list[Program]) -> list[Row]:
+    """One row per role that any compared program is fitted to, from prefetched role fits."""
+    fits: dict[tuple[int, int], RoleFit] = {}
+    roles: dict[int, Role] = {}
+    for program in programs:
+        for fit in program.role_fits.all():
+            fits[(program.pk, fit.role_id)] = fit
+            roles[fit.role_id] = fit.role
+    rows = []
+    for role in sorted(roles.values(), key=lambda r: (r.position, r.name)):
+        cells = []
+        for program in programs:
+            fit = fits.get((program.pk, role.pk))
+            cells.append(
+                Cell(value=fit.get_fit_display(), quote=fit.rationale)
+                if fit
+                else Cell(value=None, empty_text="Not named for this role")
+            )
+        rows.append(Row(key=f"role-{role.slug}", label=role.name, group=FIT_BY_ROLE, cells=cells))
+    return rows
+
+
+def _source_rows(programs: list[Program]) -> list[Row]:
+    documents = []
+    verified = []
+    for program in programs:
+        titles = sorted({c.document.title for c in program.citations.all()})
+        documents.append(Cell(value="; ".join(titles) if titles else None))
+        day = program.last_verified
+        verified.append(Cell(value=f"{day.day} {day:%B %Y}"))
+    return [
+        Row(key="documents", label="Documents cited", group=SOURCES, cells=documents),
+        Row(
+            key="last_verified", label="Last checked against sources", group=SOURCES, cells=verified
+        ),
+    ]
+
+
+def build_table(programs: list[Program]) -> Table:
+    """The comparison of these programs (loaded with `Program.objects.for_detail()`)."""
+    grouped = _fact_rows(programs)
+    grouped[FIT_BY_ROLE] = _fit_rows(programs)
+    grouped[SOURCES] = _source_rows(programs)
+    groups = [RowGroup(name, grouped[name]) for name in GROUP_ORDER if grouped.get(name)]
+    return Table(programs=programs, groups=groups)

@@ -1,0 +1,145 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+HARVARD, JHU, IABAC = (
+    "harvard-ai-in-health-care",
+    "johns-hopkins-ai-in-healthcare",
+    "iabac-ai-in-healthcare",
+)
+ALL = [
+    IABAC,
+    HARVARD,
+    JHU,
+    "cedars-sinai-applied-ai-health-systems",
+    "stanford-ai-in-healthcare",
+    "abaim-board-certification",
+]
+COMPARE_QUERIES = 8
+"""Programs with providers, modules, topics, role fits, citations, the 'add a program' list,
+footer sources and date: the same for 2 programs as for 5. At 6 the add list is not shown."""
+
+
+def _get(client, slugs, **extra):
+    return client.get(reverse("compare:index"), {"programs": slugs, **extra})
+
+
+@pytest.mark.parametrize(
+    ("slugs", "queries"),
+    [(ALL[:2], COMPARE_QUERIES), (ALL[:5], COMPARE_QUERIES), (ALL, COMPARE_QUERIES - 1)],
+)
+def test_compare_query_count_is_flat_from_2_to_6(
+    client, catalog, slugs, queries, django_assert_num_queries
+):
+    """Everything is prefetched once for the selection; no per-program queries."""
+    with django_assert_num_queries(queries):
+        response = _get(client, slugs)
+    assert response.status_code == 200
+
+
+def test_compare_page_shows_table_chart_and_actions(client, catalog):
+    html = _get(client, [HARVARD, JHU, IABAC]).content.decode()
+    assert "3 programs side by side" in html
+    assert "Lowest cost" in html and "Shortest" in html
+    assert "differs" in html
+    assert "Not published" in html
+    assert "<svg" in html and "Not plotted" in html
+    assert "Only show differences" in html
+    assert f"?programs={JHU}&amp;programs={IABAC}" in html  # remove Harvard
+    assert "format=csv" in html and "format=json" in html
+
+
+def test_only_differences_toggle(client, catalog):
+    html = _get(client, [HARVARD, JHU], diff="1").content.decode()
+    assert "only rows where they differ" in html
+    assert "Show all rows" in html
+    assert ">Platform<" not in html
+
+
+def test_one_program_asks_for_another(client, catalog):
+    html = _get(client, [JHU]).content.decode()
+    assert "Pick at least one more program" in html
+    assert f'value="{JHU}" checked' in html
+
+
+def test_no_program_helps_pick(client, catalog):
+    html = client.get(reverse("compare:index")).content.decode()
+    assert "Pick 2 to 6 programs" in html
+    assert html.count('name="programs"') == 6
+
+
+def test_more_than_six_compares_the_first_six_with_a_message(client, catalog):
+    ProgramFactory(slug="seventh", name="Seventh program")
+    html = _get(client, [*ALL, "seventh"]).content.decode()
+    assert "6 programs side by side" in html
+    assert "Left out: Seventh program" in html
+
+
+def test_unknown_and_repeated_slugs_are_named_and_the_rest_compared(client, catalog):
+    html = _get(client, [HARVARD, "no-such", JHU, HARVARD]).content.decode()
+    assert "Not found in the catalogue: “no-such”" in html
+    assert "Listed more than once" in html
+    assert "2 programs side by side" in html
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["\x00", HARVARD, JHU],
+        [HARVARD] * 1000,
+        [f"junk{i}" for i in range(1000)],
+        ["x" * 100_000, HARVARD, JHU],
+        ["<script>alert(1)</script>", HARVARD],
+        ["%FF", "../../etc/passwd"],
+    ],
+)
+def test_junk_programs_values_never_500(client, catalog, values):
+    response = _get(client, values)
+    assert response.status_code == 200
+    assert b"<script>alert" not in response.content
+
+
+@pytest.mark.parametrize("extra", [{"format": "xml"}, {"diff": "\x00"}, {"format": "csv\x00"}])
+def test_junk_other_parameters_fall_back_to_the_page(client, catalog, extra):
+    assert _get(client, [HARVARD, JHU], **extra).status_code == 200
+
+
+def test_csv_export(client, catalog):
+    response = _get(client, [HARVARD, IABAC], format="csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'attachment; filename="certcatalog-comparison-' in response["Content-Disposition"]
+    body = response.content.decode()
+    assert 'Total cost,"about $4,800",\r\n' in body
+
+
+def test_json_export(client, catalog):
+    response = _get(client, [JHU, IABAC], format="json")
+    assert response["Content-Type"] == "application/json"
+    assert ".json" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert [p["slug"] for p in data["programs"]] == [JHU, IABAC]
+    assert data["programs"][1]["total_cost"] is None
+
+
+def test_print_summary(client, catalog):
+    html = client.get(reverse("compare:print"), {"programs": [HARVARD, JHU]}).content.decode()
+    assert "comparison summary" in html
+    assert "Prepared" in html and "Sources" in html
+    assert "Remove" not in html
+
+
+def test_detail_page_offers_compare_with(client, catalog):
+    html = client.get(reverse("programs:detail", args=[JHU])).content.decode()
+    assert f"/compare/?programs={JHU}" in html
+
+
+@pytest.mark.parametrize("url", ["/", "/programs/", "/roles/clinicians/"])
+def test_lists_have_compare_checkboxes(client, catalog, url):
+    html = client.get(url).content.decode()
+    assert 'form="compare-form"' in html
+    assert "Compare selected" in html

@@ -1,0 +1,187 @@
+"""compare.table, compare.selection, compare.chart and compare.export without HTTP."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from compare import export
+from compare.chart import build_chart
+from compare.selection import select_programs
+from compare.table import build_table
+from programs.models import Program
+from tests.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+HARVARD, JHU, IABAC = (
+    "harvard-ai-in-health-care",
+    "johns-hopkins-ai-in-healthcare",
+    "iabac-ai-in-healthcare",
+)
+ALL = [
+    IABAC,
+    HARVARD,
+    JHU,
+    "cedars-sinai-applied-ai-health-systems",
+    "stanford-ai-in-healthcare",
+    "abaim-board-certification",
+]
+
+
+def _table(*slugs):
+    return build_table(select_programs(list(slugs)).programs)
+
+
+def _row(table, key):
+    return next(row for row in table.rows if row.key == key)
+
+
+def test_selection_keeps_order_and_reports_unknown_and_repeated(catalog):
+    selection = select_programs([JHU, "nope", HARVARD, JHU, "a\x00b", "x" * 500])
+    assert selection.slugs == [JHU, HARVARD]
+    assert selection.not_found[:2] == ["nope", "ab"]
+    assert selection.not_found[2].endswith("…") and len(selection.not_found[2]) == 41
+    assert selection.repeated == [JHU]
+
+
+def test_selection_compares_the_first_six(catalog):
+    ProgramFactory(slug="seventh")
+    selection = select_programs([*ALL, "seventh"])
+    assert selection.slugs == ALL
+    assert [p.slug for p in selection.over_limit] == ["seventh"]
+
+
+def test_selection_reads_at_most_fifty_distinct_values(catalog, django_assert_num_queries):
+    """A thousand values cost one program query; nothing found, so nothing to prefetch."""
+    with django_assert_num_queries(1):
+        selection = select_programs([f"s{i}" for i in range(1000)] + [HARVARD])
+    assert selection.ignored == 951
+    assert selection.programs == []
+
+
+def test_one_or_no_program_is_not_comparable(catalog):
+    assert not select_programs([HARVARD]).is_comparable
+    assert not select_programs([]).is_comparable
+
+
+def test_rows_are_grouped_in_order(catalog):
+    table = _table(HARVARD, JHU)
+    assert [g.name for g in table.groups] == [
+        "Cost & time",
+        "Assessment & recognition",
+        "Fit by role",
+        "Curriculum",
+        "Prerequisites",
+        "Who it is for",
+        "Sources",
+    ]
+
+
+def test_total_cost_row_shows_basis_and_marks_the_lowest(catalog):
+    row = _row(_table(HARVARD, JHU, IABAC), "total_cost")
+    harvard, jhu, iabac = row.cells
+    assert harvard.value == "about $4,800" and harvard.note == "3 courses × about $1,600"
+    assert jhu.value == "$2,990" and jhu.best and not harvard.best
+    assert iabac.value is None and not iabac.best
+    assert row.differs and row.best_label == "Lowest cost"
+
+
+def test_unknown_is_not_a_difference(catalog):
+    table = _table(JHU, IABAC)
+    assert not _row(table, "total_cost").differs  # $2,990 vs Not published
+    assert not _row(table, "cme_credit").differs  # both unknown
+    assert _row(table, "framework").differs  # institution-specific vs EDISON
+
+
+def test_best_needs_two_published_values(catalog):
+    row = _row(_table(JHU, "stanford-ai-in-healthcare"), "total_cost")
+    assert not any(cell.best for cell in row.cells)
+
+
+def test_shortest_duration_counts_module_totals(catalog):
+    row = _row(_table(HARVARD, JHU, "cedars-sinai-applied-ai-health-systems"), "duration")
+    assert [cell.best for cell in row.cells] == [False, True, False]
+
+
+def test_fit_rows_name_primary_and_complement_with_the_reason(catalog):
+    table = _table("stanford-ai-in-healthcare", IABAC)
+    clinicians = _row(table, "role-clinicians")
+    assert [c.value for c in clinicians.cells] == ["Primary match", "Complement"]
+    assert "CME credit" in clinicians.cells[0].quote
+    nursing = _row(table, "role-nursing-leaders")
+    assert nursing.cells[0].value is None and nursing.cells[0].empty_text
+    assert not nursing.differs
+
+
+def test_only_differences_drops_agreeing_rows(catalog):
+    table = _table(HARVARD, JHU).only_differences()
+    keys = {row.key for row in table.rows}
+    assert "format" not in keys  # both cohort
+    assert "total_cost" in keys
+    assert all(row.differs for row in table.rows)
+
+
+def test_every_known_cell_keeps_its_citations(catalog):
+    table = _table(*ALL)
+    for row in table.rows:
+        if row.group in ("Cost & time", "Assessment & recognition") and row.key not in (
+            "total_hours",
+            "proctoring",
+            "credential_kind",
+        ):
+            for cell in row.cells:
+                if cell.known:
+                    assert cell.citations, row.key
+
+
+def test_chart_plots_only_programs_with_cost_and_duration(catalog):
+    programs = select_programs(
+        [HARVARD, JHU, IABAC, "cedars-sinai-applied-ai-health-systems"]
+    ).programs
+    chart = build_chart(programs)
+    assert [p.program.slug for p in chart.points] == [HARVARD, JHU]
+    unplotted = dict((p.slug, why) for p, why in chart.unplotted)
+    assert unplotted == {
+        IABAC: "cost and duration not published",
+        "cedars-sinai-applied-ai-health-systems": "cost not published",
+    }
+    harvard, jhu = chart.points
+    assert harvard.x > jhu.x and harvard.y < jhu.y  # longer and dearer: right and up
+    for point in chart.points:
+        assert chart.left <= point.x <= chart.right and chart.top <= point.y <= chart.bottom
+
+
+def test_chart_with_nothing_to_plot(catalog):
+    chart = build_chart(select_programs([IABAC, "abaim-board-certification"]).programs)
+    assert chart.points == [] and len(chart.unplotted) == 2
+
+
+def test_csv_has_one_column_per_program_and_blank_unknowns(catalog):
+    rows = list(csv.reader(io.StringIO(export.to_csv(_table(HARVARD, IABAC)))))
+    assert rows[0] == [
+        "Group",
+        "Fact",
+        "Harvard: AI in Health Care Certificate",
+        "IABAC: AI in Healthcare Certification",
+    ]
+    total = next(r for r in rows if r[1] == "Total cost")
+    assert total[2:] == ["about $4,800", ""]
+
+
+def test_json_uses_null_for_unknown_never_zero(catalog):
+    data = export.to_json(_table(JHU, IABAC), url="http://x/compare/")
+    jhu, iabac = data["programs"]
+    assert jhu["total_cost"] == 2990.0 and jhu["total_weeks"] == 10.0
+    assert iabac["total_cost"] is None and iabac["total_weeks"] is None
+    assert iabac["cme_credit"] is None
+    total = next(r for r in data["rows"] if r["key"] == "total_cost")
+    assert total["values"][IABAC]["value"] is None
+    assert total["values"][JHU]["sources"][0]["quote"].startswith("Johns Hopkins' AI")
+
+
+def test_derived_cost_follows_edits(catalog):
+    Program.objects.filter(slug=JHU).update(price_amount=Decimal("5000"))
+    row = _row(_table(HARVARD, JHU), "total_cost")
+    assert [c.best for c in row.cells] == [True, False]
