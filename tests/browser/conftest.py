@@ -88,6 +88,17 @@ def public_paths():
         ("roles", "/roles/"),
         ("sources", "/sources/"),
         ("compare", "/compare/"),
+        ("compare-one", "/compare/?programs=johns-hopkins-ai-in-healthcare"),
+        (
+            "compare-three",
+            "/compare/?programs=harvard-ai-in-health-care&programs=johns-hopkins-ai-in-healthcare"
+            "&programs=iabac-ai-in-healthcare",
+        ),
+        (
+            "compare-print",
+            "/compare/print/?programs=harvard-ai-in-health-care"
+            "&programs=johns-hopkins-ai-in-healthcare",
+        ),
         ("not-found", "/programs/no-such-program/"),
     ]
     paths += [(f"program-{p.slug}", p.get_absolute_url()) for p in Program.objects.order_by("name")]

@@ -44,13 +44,15 @@ def test_keyboard_only_skip_link_then_a_program(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 
-def test_no_page_scrolls_sideways_on_a_phone(phone_page):
+@pytest.mark.parametrize("width", [390, 360])
+def test_no_page_scrolls_sideways_on_a_phone(phone_page, width):
+    phone_page.set_viewport_size({"width": width, "height": 844})
     for name, path in public_paths():
         phone_page.goto(path)
         overflow = phone_page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 0, f"{name} ({path}) scrolls sideways by {overflow}px at 390px"
+        assert overflow <= 0, f"{name} ({path}) scrolls sideways by {overflow}px at {width}px"
 
 
 def test_staff_price_change_shows_on_the_public_page(page, staff_login):
