@@ -1,6 +1,7 @@
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -40,7 +41,7 @@ def test_tick_three_compare_toggle_remove_and_download(page):
         page.get_by_role("link", name="Download CSV").click()
     download = download_info.value
     assert download.suggested_filename.startswith("certcatalog-comparison-")
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert rows[0][2:] == [
         "Harvard: AI in Health Care Certificate",
         "Johns Hopkins: AI in Healthcare Certificate Program",
