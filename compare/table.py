@@ -151,6 +151,50 @@ def _source_rows(programs: list[Program]) -> list[Row]:
     ]
 
 
+SUMMARY_KEYS = (
+    "total_cost",
+    "duration",
+    "weekly_hours",
+    "format",
+    "credential_kind",
+    "assessment_type",
+    "exam",
+    "cme_credit",
+    "framework",
+    "validity",
+    "prerequisites",
+)
+
+
+def _fit_summary(programs: list[Program]) -> Row:
+    cells = []
+    for program in programs:
+        fits = sorted(program.role_fits.all(), key=lambda f: (f.fit != "primary", f.role.position))
+        parts = [
+            f"{label}: {', '.join(f.role.name for f in fits if f.fit == kind)}"
+            for kind, label in RoleFit.Fit.choices
+            if any(f.fit == kind for f in fits)
+        ]
+        cells.append(Cell(value="; ".join(parts) if parts else None, empty_text="No role named"))
+    return Row(key="fit", label="Fit by role", group=FIT_BY_ROLE, cells=cells)
+
+
+def build_summary(programs: list[Program]) -> Table:
+    """The one-page version for a manager or a tuition request: key facts, no notes or quotes."""
+    full = build_table(programs)
+    rows = {row.key: row for row in full.rows}
+    keep = [rows[key] for key in SUMMARY_KEYS]
+    for row in keep:
+        for cell in row.cells:
+            cell.citations = []
+    groups = [
+        RowGroup(facts.COST_TIME, [r for r in keep if r.group == facts.COST_TIME]),
+        RowGroup("Assessment & prerequisites", [r for r in keep if r.group != facts.COST_TIME]),
+        RowGroup(FIT_BY_ROLE, [_fit_summary(programs), rows["last_verified"]]),
+    ]
+    return Table(programs=programs, groups=groups)
+
+
 def build_table(programs: list[Program]) -> Table:
     """The comparison of these programs (loaded with `Program.objects.for_detail()`)."""
     grouped = _fact_rows(programs)

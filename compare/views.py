@@ -5,7 +5,7 @@ from django.utils import timezone
 from compare import export
 from compare.chart import build_chart
 from compare.selection import MAX_PROGRAMS, select_programs
-from compare.table import build_table
+from compare.table import build_summary, build_table
 from programs.models import Program
 
 
@@ -27,7 +27,7 @@ def _notices(selection) -> list[str]:
     return notices
 
 
-def compare(request, *, template="compare/compare.html"):
+def compare(request, *, template="compare/compare.html", summary=False):
     selection = select_programs(request.GET.getlist("programs"))
     notices = _notices(selection)
     if not selection.is_comparable:
@@ -38,7 +38,7 @@ def compare(request, *, template="compare/compare.html"):
             {"selection": selection, "notices": notices, "picker": picker},
         )
 
-    table = build_table(selection.programs)
+    table = (build_summary if summary else build_table)(selection.programs)
     output = request.GET.get("format")
     if output == "csv":
         response = HttpResponse(export.to_csv(table), content_type="text/csv; charset=utf-8")
@@ -77,7 +77,7 @@ def compare(request, *, template="compare/compare.html"):
 
 
 def compare_print(request):
-    return compare(request, template="compare/print.html")
+    return compare(request, template="compare/print.html", summary=True)
 
 
 def _selection_query(slugs: list[str]) -> str:

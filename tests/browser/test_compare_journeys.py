@@ -78,3 +78,20 @@ def test_axe_passes_on_the_compare_page(page):
     page.goto(THREE + "&diff=1")
     blocking, _ = axe_violations(page)
     assert not blocking, blocking
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_print_summary_fits_on_one_landscape_page(page, count):
+    slugs = [
+        "harvard-ai-in-health-care",
+        "johns-hopkins-ai-in-healthcare",
+        "iabac-ai-in-healthcare",
+        "cedars-sinai-applied-ai-health-systems",
+        "stanford-ai-in-healthcare",
+        "abaim-board-certification",
+    ][:count]
+    page.goto("/compare/print/?" + "&".join(f"programs={s}" for s in slugs))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("comparison summary")
+    pdf = page.pdf(prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"{count} programs print on {pages} pages"

@@ -185,3 +185,15 @@ def test_derived_cost_follows_edits(catalog):
     Program.objects.filter(slug=JHU).update(price_amount=Decimal("5000"))
     row = _row(_table(HARVARD, JHU), "total_cost")
     assert [c.best for c in row.cells] == [True, False]
+
+
+def test_summary_keeps_key_rows_without_quotes(catalog):
+    from compare.table import build_summary
+
+    summary = build_summary(select_programs([HARVARD, JHU, IABAC]).programs)
+    keys = [row.key for row in summary.rows]
+    assert keys[:3] == ["total_cost", "duration", "weekly_hours"]
+    assert "fit" in keys and "last_verified" in keys and "recognition" not in keys
+    assert all(not cell.citations for row in summary.rows for cell in row.cells)
+    fit = next(row for row in summary.rows if row.key == "fit")
+    assert fit.cells[1].value == "Primary match: Clinicians"
