@@ -52,5 +52,9 @@ check: $(STAMP)
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
+bench: $(STAMP)  ## Page timings and peak memory at 6 and 500 programs, printed as numbers
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(PY) -m tests.benchmarks.pages
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles screenshots
