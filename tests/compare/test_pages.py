@@ -4,22 +4,11 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ProgramFactory
+from tests.seed import ALL, HARVARD, IABAC, JHU
 
 pytestmark = pytest.mark.django_db
 
-HARVARD, JHU, IABAC = (
-    "harvard-ai-in-health-care",
-    "johns-hopkins-ai-in-healthcare",
-    "iabac-ai-in-healthcare",
-)
-ALL = [
-    IABAC,
-    HARVARD,
-    JHU,
-    "cedars-sinai-applied-ai-health-systems",
-    "stanford-ai-in-healthcare",
-    "abaim-board-certification",
-]
+
 COMPARE_QUERIES = 8
 """Programs with providers, modules, topics, role fits, citations, the 'add a program' list,
 footer sources and date: the same for 2 programs as for 5. At 6 the add list is not shown."""

@@ -12,22 +12,9 @@ from compare.selection import select_programs
 from compare.table import build_table
 from programs.models import Program
 from tests.factories import ProgramFactory
+from tests.seed import ALL, HARVARD, IABAC, JHU
 
 pytestmark = pytest.mark.django_db
-
-HARVARD, JHU, IABAC = (
-    "harvard-ai-in-health-care",
-    "johns-hopkins-ai-in-healthcare",
-    "iabac-ai-in-healthcare",
-)
-ALL = [
-    IABAC,
-    HARVARD,
-    JHU,
-    "cedars-sinai-applied-ai-health-systems",
-    "stanford-ai-in-healthcare",
-    "abaim-board-certification",
-]
 
 
 def _table(*slugs):

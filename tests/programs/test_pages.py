@@ -2,17 +2,11 @@ import pytest
 from django.urls import reverse
 
 from programs.models import Program
+from tests.seed import ALL
 
 pytestmark = pytest.mark.django_db
 
-SLUGS = [
-    "iabac-ai-in-healthcare",
-    "harvard-ai-in-health-care",
-    "johns-hopkins-ai-in-healthcare",
-    "cedars-sinai-applied-ai-health-systems",
-    "stanford-ai-in-healthcare",
-    "abaim-board-certification",
-]
+SLUGS = ALL
 
 
 def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
