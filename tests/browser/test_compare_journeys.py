@@ -64,6 +64,14 @@ def test_phone_keeps_the_first_column_visible_while_scrolling(phone_page):
     )
     assert overflow <= 0
 
+    # Scrolling down the rows keeps the program names in view.
+    header = phone_page.locator("th.compare-table__program").first
+    scroller.evaluate("el => el.scrollTop = 400")
+    phone_page.wait_for_timeout(100)
+    assert scroller.evaluate("el => el.scrollTop") > 0
+    box_top = scroller.bounding_box()["y"]
+    assert abs(header.bounding_box()["y"] - box_top) < 2  # pinned to the top of the scroller
+
 
 def test_compare_with_from_a_detail_page(page):
     page.goto("/programs/johns-hopkins-ai-in-healthcare/")
