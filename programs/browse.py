@@ -17,12 +17,7 @@ from programs.models import Program, RoleFit
 
 PAGE_SIZE = 25
 FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
-_CHOICE_FACETS = {
-    "assessment": "assessment_type",
-    "format": "format",
-    "framework": "framework",
-    "provider_kind": "provider__kind",
-}
+_CHOICE_FACETS = {**ProgramFilterSet.CHOICE_FIELDS, "provider_kind": "provider__kind"}
 
 
 @dataclass
@@ -82,8 +77,6 @@ class BrowseResult:
         """Cards sit under group headings (h3) only when there are two groups."""
         return 4 if self.unconfirmed else 3
 
-    selected_for_compare: tuple[str, ...] = ()
-
     @property
     def form(self):
         return self.filterset.form
@@ -91,7 +84,7 @@ class BrowseResult:
 
 def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     """Everything /programs/ shows for these query parameters."""
-    filterset = ProgramFilterSet(params, queryset=Program.objects.for_listing())
+    filterset = ProgramFilterSet(params)
     programs = filterset.filtered(Program.objects.for_listing())
 
     unconfirmed = filterset.unconfirmed_condition()
