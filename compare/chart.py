@@ -46,10 +46,6 @@ class Chart:
     def x_label_x(self) -> float:
         return (self.left + self.right) / 2
 
-    @property
-    def y_label_y(self) -> float:
-        return (self.top + self.bottom) / 2
-
 
 def _nice_max(value: Decimal, steps: int = 4) -> tuple[Decimal, Decimal]:
     """A round axis maximum and step above `value`."""

@@ -34,7 +34,9 @@ def _program(program: Program) -> dict:
         "provider": program.provider.name,
         "total_cost": _number(program.total_cost),
         "currency": program.price_currency,
-        "total_cost_is_approximate": program.price_is_approximate if program.total_cost else None,
+        "total_cost_is_approximate": (
+            program.price_is_approximate if program.total_cost is not None else None
+        ),
         "total_weeks": _number(program.total_weeks),
         "weekly_hours_min": _number(program.weekly_hours_min),
         "weekly_hours_max": _number(program.weekly_hours_max),

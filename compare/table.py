@@ -52,10 +52,6 @@ class Row:
         """True when two known values disagree; unknowns are not a disagreement."""
         return len({cell.value for cell in self.cells if cell.known}) > 1
 
-    @property
-    def has_best(self) -> bool:
-        return any(cell.best for cell in self.cells)
-
 
 @dataclass
 class RowGroup:

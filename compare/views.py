@@ -60,8 +60,7 @@ def compare(request, *, template="compare/compare.html", summary=False):
             "selection": selection,
             "notices": notices,
             "table": shown,
-            "full_table": table,
-            "chart": build_chart(selection.programs),
+            "chart": None if summary else build_chart(selection.programs),
             "only_differences": only_differences,
             "query": query,
             "removals": {

@@ -97,7 +97,6 @@ class ProgramFilterSet(django_filters.FilterSet):
     sort = NullsLastOrderingFilter(
         label="Sort by",
         fields=(("name", "name"), ("total_cost_value", "cost"), ("total_weeks_value", "weeks")),
-        field_labels={"name": "Name", "total_cost_value": "Cost", "total_weeks_value": "Duration"},
         empty_label=None,
     )
 

@@ -184,3 +184,11 @@ def test_summary_keeps_key_rows_without_quotes(catalog):
     assert all(not cell.citations for row in summary.rows for cell in row.cells)
     fit = next(row for row in summary.rows if row.key == "fit")
     assert fit.cells[1].value == "Primary match: Clinicians"
+
+
+def test_json_marks_a_free_program_as_priced_not_unknown(catalog):
+    ProgramFactory(slug="free", priced=True, price_amount=Decimal("0"))
+    data = export.to_json(_table(JHU, "free"), url="http://x/compare/")
+    free = data["programs"][1]
+    assert free["total_cost"] == 0.0
+    assert free["total_cost_is_approximate"] is False
