@@ -9,7 +9,7 @@ NOT_PUBLISHED = "Not published"
 _SYMBOLS = {"USD": "$"}
 
 
-def _number(value: Decimal | int) -> str:
+def number(value: Decimal | int) -> str:
     value = Decimal(value)
     if value == value.to_integral_value():
         return f"{int(value):,}"
@@ -21,7 +21,7 @@ def money(amount: Decimal | None, currency: str | None) -> str | None:
     if amount is None:
         return None
     symbol = _SYMBOLS.get(currency or "")
-    return f"{symbol}{_number(amount)}" if symbol else f"{currency} {_number(amount)}".strip()
+    return f"{symbol}{number(amount)}" if symbol else f"{currency} {number(amount)}".strip()
 
 
 def total_cost(program) -> str | None:
@@ -53,7 +53,7 @@ def weeks(value: Decimal | None, *, approximate: bool = False) -> str | None:
     if value is None:
         return None
     unit = "week" if value == 1 else "weeks"
-    return f"{'about ' if approximate else ''}{_number(value)} {unit}"
+    return f"{'about ' if approximate else ''}{number(value)} {unit}"
 
 
 def duration(program) -> str | None:
@@ -73,8 +73,8 @@ def hour_range(low: Decimal | None, high: Decimal | None, *, unit: str) -> str |
     if low is None and high is None:
         return None
     if low is None or high is None or low == high:
-        return f"{_number(low if low is not None else high)} {unit}"
-    return f"{_number(low)}–{_number(high)} {unit}"
+        return f"{number(low if low is not None else high)} {unit}"
+    return f"{number(low)}–{number(high)} {unit}"
 
 
 def weekly_hours(program) -> str | None:

@@ -4,6 +4,7 @@ A fact the sources do not give is stored as NULL ("unknown") and shown as "Not p
 it is never 0 or an empty string.
 """
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -21,9 +22,30 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from programs import display
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 WEEKS = DecimalField(max_digits=6, decimal_places=1)
+
+
+class OptionalTextField(models.TextField):
+    """Free text that may be unknown: a blank form submission is stored as NULL, never "".
+
+    Django's CharField already does this for `null=True`; TextField does not, which is why
+    five of six programs could not be saved unchanged in admin (issue #8).
+    """
+
+    def formfield(self, **kwargs):
+        if self.null:
+            kwargs.setdefault("empty_value", None)
+        return super().formfield(**kwargs)
+
+
+def normalise_whitespace(text: str) -> str:
+    """Runs of spaces, tabs and line breaks read as one space, for comparing quotes."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _not_blank(*fields: str) -> list[models.CheckConstraint]:
@@ -36,6 +58,46 @@ def _not_blank(*fields: str) -> list[models.CheckConstraint]:
         )
         for field in fields
     ]
+
+
+class Revisioned(models.Model):
+    """Base of every historical model: the records one edit wrote share a revision id.
+
+    An admin save writes the program first and its modules, role fits and citations after
+    it; the revision ties them together so a program can be reverted with its parts.
+    """
+
+    revision = models.CharField(max_length=32, null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+def check_quote(obj: models.Model, *, document_field: str, quote_field: str) -> None:
+    """Refuse a quote that is not word for word (whitespace aside) in the document it names.
+
+    The one rule behind citations and role-fit rationales; run by model validation (admin,
+    forms, import) and by a pre_save guard for every other write, loaddata included.
+    """
+    document_id = getattr(obj, f"{document_field}_id")
+    quote = getattr(obj, quote_field)
+    if document_id is None or not quote:
+        return
+    document = getattr(obj, document_field)
+    if not document.text:
+        raise ValidationError(
+            {
+                document_field: f"“{document}” has no text yet. Paste the document's full "
+                "text into it before citing it."
+            }
+        )
+    if not document.contains_quote(quote):
+        raise ValidationError(
+            {
+                quote_field: f"This sentence is not in “{document}”. Copy it word for word "
+                "from the document's text."
+            }
+        )
 
 
 class Document(models.Model):
@@ -52,14 +114,28 @@ class Document(models.Model):
         default=False,
         help_text="The document promotes one of the programs it describes.",
     )
-    note = models.TextField(null=True, blank=True, help_text="How to read this source.")
+    note = OptionalTextField(null=True, blank=True, help_text="How to read this source.")
+    text = OptionalTextField(
+        "full text",
+        null=True,
+        blank=True,
+        help_text="The whole document, pasted. Quotes are checked against it, so a document "
+        "cannot be cited until its text is here.",
+    )
+
+    history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
         ordering = ["title"]
-        constraints = _not_blank("author", "publisher", "doi", "url", "note")
+        constraints = _not_blank("author", "publisher", "doi", "url", "note", "text")
 
     def __str__(self) -> str:
         return self.title
+
+    def contains_quote(self, quote: str) -> bool:
+        """True when the quote appears word for word in the text, whitespace aside."""
+        quote = normalise_whitespace(quote)
+        return bool(quote) and quote in normalise_whitespace(self.text or "")
 
     @property
     def link(self) -> str | None:
@@ -83,7 +159,9 @@ class Provider(models.Model):
     short_name = models.CharField(max_length=60)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    description = models.TextField(null=True, blank=True)
+    description = OptionalTextField(null=True, blank=True)
+
+    history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
         ordering = ["name"]
@@ -106,10 +184,12 @@ class Role(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(null=True, blank=True)
+    description = OptionalTextField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = RoleQuerySet.as_manager()
+
+    history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
         ordering = ["position", "name"]
@@ -125,6 +205,8 @@ class Role(models.Model):
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+
+    history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
         ordering = ["name"]
@@ -222,13 +304,13 @@ class Program(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="programs")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    summary = models.TextField(null=True, blank=True)
+    summary = OptionalTextField(null=True, blank=True)
     platform = models.CharField(
         max_length=100, null=True, blank=True, help_text="Where it is delivered, e.g. Coursera."
     )
     credential_kind = models.CharField(max_length=30, choices=CredentialKind.choices)
     format = models.CharField(max_length=20, choices=Format.choices, null=True, blank=True)
-    format_note = models.TextField(null=True, blank=True)
+    format_note = OptionalTextField(null=True, blank=True)
     assessment_type = models.CharField(
         max_length=20, choices=AssessmentType.choices, null=True, blank=True
     )
@@ -237,8 +319,8 @@ class Program(models.Model):
     framework = models.CharField(
         "framework alignment", max_length=30, choices=Framework.choices, null=True, blank=True
     )
-    framework_note = models.TextField(null=True, blank=True)
-    prerequisites = models.TextField(null=True, blank=True)
+    framework_note = OptionalTextField(null=True, blank=True)
+    prerequisites = OptionalTextField(null=True, blank=True)
     price_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     price_currency = models.CharField(
         max_length=3, null=True, blank=True, help_text="ISO 4217 code, e.g. USD."
@@ -263,15 +345,24 @@ class Program(models.Model):
         null=True, blank=True, help_text="Correct answers needed to pass."
     )
     validity_months = models.PositiveSmallIntegerField(null=True, blank=True)
-    recognition_note = models.TextField(null=True, blank=True)
-    best_for = models.TextField(null=True, blank=True)
-    trade_offs = models.TextField(null=True, blank=True)
+    recognition_note = OptionalTextField(null=True, blank=True)
+    best_for = OptionalTextField(null=True, blank=True)
+    trade_offs = OptionalTextField(null=True, blank=True)
     last_verified = models.DateField(
         help_text="When these facts were last checked against their sources."
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="programs")
 
+    url = models.URLField(
+        "provider's page",
+        max_length=500,
+        null=True,
+        blank=True,
+        help_text="The program's page on the provider's site. The sources give none.",
+    )
+
     objects = ProgramQuerySet.as_manager()
+    history = HistoricalRecords(bases=[Revisioned], m2m_fields=[topics])
 
     class Meta:
         ordering = ["name"]
@@ -366,6 +457,17 @@ class Program(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def count_courses_from_modules(self) -> None:
+        """With modules listed, the number of courses is their number (issue #8).
+
+        Called after every module write (see programs/signals.py), so the per-course total
+        always multiplies by what is listed.
+        """
+        count = self.modules.count()
+        if count and self.course_count != count:
+            self.course_count = count
+            self.save(update_fields=["course_count"])
+
     @property
     def total_cost(self) -> Decimal | None:
         """The whole program's cost, derived from price and basis; None when not published."""
@@ -427,6 +529,8 @@ class Module(models.Model):
     weeks_is_approximate = models.BooleanField(default=False)
     price_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
+    history = HistoricalRecords(bases=[Revisioned])
+
     class Meta:
         ordering = ["program", "position"]
         constraints = [
@@ -448,6 +552,27 @@ class Module(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
 
+    def clean(self) -> None:
+        """A module of a per-course program costs the program's per-course price, or is blank."""
+        super().clean()
+        try:
+            program = self.program
+        except Program.DoesNotExist:
+            return
+        if (
+            self.price_amount is not None
+            and program.price_basis == Program.PriceBasis.PER_COURSE
+            and program.price_amount is not None
+            and self.price_amount != program.price_amount
+        ):
+            price = display.money(program.price_amount, program.price_currency)
+            raise ValidationError(
+                {
+                    "price_amount": f"The program is priced at {price} per course: give this "
+                    "module that price or leave it empty, so the module and the total agree."
+                }
+            )
+
 
 class RoleFit(models.Model):
     """How a program fits a role, with the source's own words for why."""
@@ -462,6 +587,8 @@ class RoleFit(models.Model):
     rationale = models.TextField(help_text="Quoted from the source.")
     source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="role_fits")
 
+    history = HistoricalRecords(bases=[Revisioned])
+
     class Meta:
         ordering = ["role", "fit", "program"]
         constraints = [
@@ -470,6 +597,13 @@ class RoleFit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} — {self.role}: {self.get_fit_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_quote()
+
+    def check_quote(self) -> None:
+        check_quote(self, document_field="source", quote_field="rationale")
 
 
 class Citation(models.Model):
@@ -502,6 +636,8 @@ class Citation(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(help_text="The sentence, word for word.")
 
+    history = HistoricalRecords(bases=[Revisioned])
+
     class Meta:
         ordering = ["program", "field", "pk"]
         constraints = [
@@ -513,3 +649,10 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} · {self.get_field_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_quote()
+
+    def check_quote(self) -> None:
+        check_quote(self, document_field="document", quote_field="quote")

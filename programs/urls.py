@@ -1,6 +1,7 @@
 from django.urls import path
 
 from programs import views
+from programs.feeds import RecentChangesFeed
 
 app_name = "programs"
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("roles/", views.role_list, name="roles"),
     path("roles/<slug:slug>/", views.role_detail, name="role"),
     path("sources/", views.sources, name="sources"),
+    path("changes/", views.changes, name="changes"),
+    path("changes/feed/", RecentChangesFeed(), name="changes_feed"),
 ]

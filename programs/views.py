@@ -1,5 +1,7 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from programs import history
 from programs.browse import browse
 from programs.facts import grouped_facts
 from programs.models import Document, Program, Role, RoleFit
@@ -26,7 +28,26 @@ def program_detail(request, slug):
             "summary_citations": [
                 c for c in program.citations.all() if c.field in ("summary", "provider")
             ],
+            "changes": history.public_changes(
+                history.program_change_records(program.pk)[:PROGRAM_CHANGES_SHOWN]
+            ),
         },
+    )
+
+
+PROGRAM_CHANGES_SHOWN = 10
+CHANGES_PER_PAGE = 25
+
+
+def changes(request):
+    """Recent changes to every program's facts, newest first; no editor names."""
+    page = Paginator(history.program_change_records(), CHANGES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programs/changes.html",
+        {"page": page, "entries": history.public_changes(page.object_list)},
     )
 
 

@@ -1,4 +1,5 @@
 import os
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -19,8 +20,8 @@ def _plain_static_storage(settings):
 
 @pytest.fixture
 def catalog(db):
-    """The real catalogue from fixtures/catalog.json."""
-    call_command("loaddata", "catalog", verbosity=0)
+    """The real catalogue from fixtures/catalog.json, loaded as `make run` loads it."""
+    call_command("seed_catalog", stdout=StringIO())
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Synthetic source {n}")
     author = "Test Author"
+    text = "A synthetic reason. Synthetic sentences for tests follow."
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -81,7 +82,7 @@ class RoleFitFactory(factory.django.DjangoModelFactory):
     role = factory.SubFactory(RoleFactory)
     fit = RoleFit.Fit.PRIMARY
     rationale = "A synthetic reason."
-    source = factory.SubFactory(DocumentFactory)
+    source = factory.SubFactory(DocumentFactory, text=factory.SelfAttribute("..rationale"))
 
 
 class CitationFactory(factory.django.DjangoModelFactory):
@@ -90,8 +91,8 @@ class CitationFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     field = Citation.Field.SUMMARY
-    document = factory.SubFactory(DocumentFactory)
     quote = factory.Sequence(lambda n: f"Synthetic sentence {n}.")
+    document = factory.SubFactory(DocumentFactory, text=factory.SelfAttribute("..quote"))
 
 
 class StaffUserFactory(factory.django.DjangoModelFactory):

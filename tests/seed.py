@@ -7,3 +7,6 @@ CEDARS = "cedars-sinai-applied-ai-health-systems"
 STANFORD = "stanford-ai-in-healthcare"
 ABAIM = "abaim-board-certification"
 ALL = [IABAC, HARVARD, JHU, CEDARS, STANFORD, ABAIM]
+
+# A sentence that is word for word in the guide (document 1), for synthetic role fits citing it.
+GUIDE_SENTENCE = "The credential has to match the domain."

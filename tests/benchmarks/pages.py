@@ -41,6 +41,7 @@ ROUNDS = 30
 def _grow(total: int) -> None:
     from programs.models import Role
     from tests.factories import ModuleFactory, ProgramFactory, RoleFitFactory
+    from tests.seed import GUIDE_SENTENCE
 
     roles = list(Role.objects.all())
     for i in range(total - 6):
@@ -48,7 +49,9 @@ def _grow(total: int) -> None:
             priced=bool(i % 2), assessment_type=[None, "completion_based"][i % 2]
         )
         ModuleFactory(program=program, position=1, weeks=4)
-        RoleFitFactory(program=program, role=roles[i % len(roles)], source_id=1)
+        RoleFitFactory(
+            program=program, role=roles[i % len(roles)], source_id=1, rationale=GUIDE_SENTENCE
+        )
 
 
 def _measure(client: Client, path: str) -> tuple[float, float, float]:

@@ -4,6 +4,7 @@ No `playwright install`: the browser is /usr/bin/chromium from the chromium pack
 """
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def browser():
 
 @pytest.fixture
 def live_catalog(transactional_db):
-    call_command("loaddata", "catalog", verbosity=0)
+    call_command("seed_catalog", stdout=StringIO())
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from programs.models import Role
 from tests.factories import ModuleFactory, ProgramFactory, RoleFitFactory
+from tests.seed import GUIDE_SENTENCE
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,9 @@ def _grow_catalogue(n):
             assessment_type=["proctored_exam", "completion_based", None][i % 3],
         )
         ModuleFactory(program=program, position=1, weeks=4)
-        RoleFitFactory(program=program, role=roles[i % len(roles)], source_id=1)
+        RoleFitFactory(
+            program=program, role=roles[i % len(roles)], source_id=1, rationale=GUIDE_SENTENCE
+        )
 
 
 @pytest.mark.parametrize("query", ["", FILTERED, "?q=ai&sort=-cost&max_weeks=20"])

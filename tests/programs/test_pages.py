@@ -28,9 +28,10 @@ def test_home_lists_every_program_with_its_key_facts(client, catalog, django_ass
 def test_detail_page_shows_every_fact_with_its_source(
     client, catalog, slug, django_assert_num_queries
 ):
-    """Program+provider, modules, topics, role fits, citations, footer sources and date."""
+    """Program+provider, modules, topics, role fits, citations, its change log (none yet),
+    footer sources and date."""
     program = Program.objects.get(slug=slug)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

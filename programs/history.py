@@ -1,0 +1,349 @@
+"""The catalogue's memory: revisions, revert and restore, and the public change log (issue #8).
+
+django-simple-history records every write of every catalogue model. This module adds what a
+catalogue needs on top: the records one edit writes share a revision id, a program is reverted
+together with its parts, and readers get a change log of facts without editor names.
+"""
+
+import contextvars
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models, transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.text import capfirst
+from simple_history.models import HistoricalRecords
+
+from programs import display
+from programs.models import (
+    Citation,
+    Document,
+    HistoricalProgram_topics,
+    Module,
+    Program,
+    Provider,
+    Role,
+    RoleFit,
+    Topic,
+)
+
+CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
+    Document,
+    Provider,
+    Role,
+    Topic,
+    Program,
+    Module,
+    RoleFit,
+    Citation,
+)
+PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation)
+SEED_REVISION = "seed"
+SEED_REASON = "Loaded from the seed catalogue"
+
+_revision: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "catalogue_revision", default=None
+)
+
+
+def current_revision() -> str:
+    """The id every history record of one edit shares: one per request or `revision()` block."""
+    tagged = _revision.get()
+    if tagged:
+        return tagged
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is not None:
+        if not hasattr(request, "catalogue_revision"):
+            request.catalogue_revision = uuid.uuid4().hex
+        return request.catalogue_revision
+    return uuid.uuid4().hex
+
+
+@contextmanager
+def revision(tag: str | None = None) -> Iterator[str]:
+    """Group the history records written inside the block into one revision."""
+    token = _revision.set(tag or uuid.uuid4().hex)
+    try:
+        yield _revision.get()
+    finally:
+        _revision.reset(token)
+
+
+def record_seed_history() -> None:
+    """Give every row loaded from the fixture its first history record, as one revision.
+
+    loaddata saves raw, which simple-history does not record; without these records the
+    first edit of a seeded program would have nothing to be compared with or reverted to.
+    """
+    when = timezone.now()
+    for model in CATALOGUE_MODELS:
+        recorded = model.history.values("id")
+        objs = list(model.objects.exclude(pk__in=recorded))
+        if not objs:
+            continue
+        model.history.bulk_history_create(
+            objs,
+            default_change_reason=SEED_REASON,
+            default_date=when,
+            custom_historical_attrs={"revision": SEED_REVISION},
+        )
+        if model is Program:
+            _record_seed_topics(objs)
+
+
+def _record_seed_topics(programs: list[Program]) -> None:
+    links: dict[int, list] = {}
+    for link in Program.topics.through.objects.filter(program__in=programs):
+        links.setdefault(link.program_id, []).append(link)
+    records = Program.history.filter(revision=SEED_REVISION, id__in=[p.pk for p in programs])
+    HistoricalProgram_topics.objects.bulk_create(
+        HistoricalProgram_topics(
+            id=link.pk, history=record, program_id=record.id, topic_id=link.topic_id
+        )
+        for record in records
+        for link in links.get(record.id, [])
+    )
+
+
+def catalogue_was_ever_loaded() -> bool:
+    """True once the catalogue has held anything: rows now, or history of rows since deleted."""
+    return any(model.objects.exists() for model in CATALOGUE_MODELS) or any(
+        model.history.exists() for model in CATALOGUE_MODELS
+    )
+
+
+def revision_end(revision_id: str | None, *, fallback: datetime) -> datetime:
+    """The moment the last record of a revision (program and parts) was written."""
+    if not revision_id:
+        return fallback
+    ends = [
+        model.history.filter(revision=revision_id).aggregate(end=Max("history_date"))["end"]
+        for model in (Program, *PROGRAM_PARTS)
+    ]
+    return max([end for end in ends if end is not None] or [fallback])
+
+
+def version_moment(record) -> datetime:
+    """The moment a program version was complete: the end of the revision that wrote it."""
+    return revision_end(record.revision, fallback=record.history_date)
+
+
+@transaction.atomic
+def revert_program(program_id: int, *, to: datetime) -> Program:
+    """Put a program, its topics, modules, role fits and citations back as they were at `to`.
+
+    Works for a deleted program too (it is re-created with its old id). Rows added since are
+    removed; every write is recorded in history as one new revision.
+    """
+    record = (
+        Program.history.filter(id=program_id, history_date__lte=to)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record is None or record.history_type == "-":
+        raise Program.DoesNotExist(f"Program {program_id} did not exist at {to}.")
+    topic_ids = list(
+        HistoricalProgram_topics.objects.filter(history=record).values_list("topic_id", flat=True)
+    )
+    with revision():
+        program = record.instance
+        program.save()
+        program.topics.set(topic_ids)
+        for model in PROGRAM_PARTS:
+            then = list(model.history.as_of(to).filter(program_id=program_id))
+            model.objects.filter(program_id=program_id).exclude(
+                pk__in=[obj.pk for obj in then]
+            ).delete()
+            for obj in then:
+                obj.save()
+    program.refresh_from_db()
+    return program
+
+
+def restore_program(program_id: int) -> Program:
+    """Bring back a deleted program as it was just before it was deleted."""
+    deletion = (
+        Program.history.filter(id=program_id, history_type="-").order_by("-history_date").first()
+    )
+    if deletion is None or Program.objects.filter(pk=program_id).exists():
+        raise Program.DoesNotExist(f"Program {program_id} is not deleted.")
+    before = [
+        model.history.filter(
+            history_date__lt=deletion.history_date, **{_program_key(model): program_id}
+        )
+        .exclude(history_type="-")
+        .aggregate(last=Max("history_date"))["last"]
+        for model in (Program, *PROGRAM_PARTS)
+    ]
+    return revert_program(program_id, to=max(when for when in before if when is not None))
+
+
+def _program_key(model) -> str:
+    return "id" if model is Program else "program_id"
+
+
+def deleted_programs():
+    """The latest deletion record of each program that is not in the catalogue now."""
+    return (
+        Program.history.filter(history_type="-")
+        .exclude(id__in=Program.objects.values("pk"))
+        .latest_of_each()
+        .order_by("-history_date")
+    )
+
+
+# The public change log --------------------------------------------------------------------
+
+_HIDDEN = {"id", "slug", "provider"}
+_LABELS = {
+    "price_amount": "Price",
+    "price_currency": "Price currency",
+    "price_basis": "Price basis",
+    "price_is_approximate": "Price is approximate",
+    "duration_weeks": "Duration (weeks)",
+    "weekly_hours_min": "Weekly hours (fewest)",
+    "weekly_hours_max": "Weekly hours (most)",
+    "last_verified": "Last checked against the sources",
+    "url": "Provider's page",
+}
+PROGRAM_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in Program._meta.concrete_fields if f.name not in _HIDDEN
+)
+MODULE_FIELDS = ("title", "weeks", "weeks_is_approximate", "price_amount")
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ChangeEntry:
+    """What one edit changed in one program's public facts."""
+
+    when: datetime
+    program_name: str
+    program_slug: str
+    kind: str  # "changed", "added" or "removed"
+    changes: list[Change] = field(default_factory=list)
+    history_id: int = 0
+
+    @property
+    def summary(self) -> str:
+        if self.kind == "added":
+            return f"{self.program_name} was added to the catalogue"
+        if self.kind == "removed":
+            return f"{self.program_name} was removed from the catalogue"
+        labels = ", ".join(change.label for change in self.changes)
+        return f"{self.program_name}: {labels}"
+
+
+def _public(value, record, name: str) -> str:
+    """A stored value as a reader sees it; unknown reads 'Not published'."""
+    if value is None or value == "":
+        return display.NOT_PUBLISHED
+    model_field = record._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return display.yes_no(value)
+    if isinstance(value, Decimal):
+        if name == "price_amount":
+            return display.money(value, getattr(record, "price_currency", None) or "USD")
+        return display.number(value)
+    if isinstance(value, date):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+def _diff(old, new, fields: tuple[str, ...], prefix: str = "") -> list[Change]:
+    changes = []
+    for name in fields:
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        label = _LABELS.get(name) or capfirst(new._meta.get_field(name).verbose_name)
+        changes.append(
+            Change(
+                label=f"{prefix}{label}",
+                old=_public(before, old, name),
+                new=_public(after, new, name),
+            )
+        )
+    return changes
+
+
+def _with_previous(queryset):
+    """Historical records, each with `previous` (the record before it) in one extra query."""
+    previous_id = (
+        queryset.model.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    records = list(queryset.annotate(previous_history_id=Subquery(previous_id)))
+    previous = queryset.model.objects.in_bulk(
+        [r.previous_history_id for r in records if r.previous_history_id]
+    )
+    for record in records:
+        record.previous = previous.get(record.previous_history_id)
+    return records
+
+
+def public_changes(program_records) -> list[ChangeEntry]:
+    """Turn a page of program history records into change entries, module edits included.
+
+    Seed records and saves that changed nothing a reader sees are left out.
+    """
+    records = _with_previous(program_records)
+    revisions = {r.revision for r in records if r.revision}
+    modules_by_revision: dict[tuple[str, int], list] = {}
+    for module in _with_previous(
+        Module.history.filter(revision__in=revisions).order_by("history_date", "history_id")
+    ):
+        modules_by_revision.setdefault((module.revision, module.program_id), []).append(module)
+    entries = []
+    claimed: set[tuple[str, int]] = set()
+    for record in records:
+        if record.revision == SEED_REVISION:
+            continue
+        entry = ChangeEntry(
+            when=record.history_date,
+            program_name=record.name,
+            program_slug=record.slug,
+            kind={"+": "added", "-": "removed"}.get(record.history_type, "changed"),
+            history_id=record.history_id,
+        )
+        if entry.kind == "changed" and record.previous is not None:
+            entry.changes = _diff(record.previous, record, PROGRAM_FIELDS)
+        key = (record.revision, record.id)
+        if entry.kind == "changed" and key not in claimed:
+            claimed.add(key)
+            for module in modules_by_revision.get(key, []):
+                entry.changes += _module_changes(module)
+        if entry.kind != "changed" or entry.changes:
+            entries.append(entry)
+    return entries
+
+
+def _module_changes(module) -> list[Change]:
+    name = f"Module {module.position}"
+    if module.history_type == "+" or module.previous is None:
+        return [Change(label=name, old="—", new=f"added: {module.title}")]
+    if module.history_type == "-":
+        return [Change(label=name, old=module.title, new="removed")]
+    return _diff(module.previous, module, MODULE_FIELDS, prefix=f"{name} · ")
+
+
+def program_change_records(program_id: int | None = None):
+    """Program history newest first, without the seed load; one program or all."""
+    records = Program.history.exclude(revision=SEED_REVISION)
+    if program_id is not None:
+        records = records.filter(id=program_id)
+    return records.order_by("-history_date", "-history_id")

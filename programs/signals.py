@@ -1,0 +1,39 @@
+"""Guards that must hold on every write path, loaddata (raw saves) and queryset deletes included.
+
+Model validation (clean) covers forms and admin; these receivers cover the paths that skip it.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
+
+from programs import history
+from programs.models import Citation, Module, Program, RoleFit
+
+
+@receiver(pre_save, sender=Citation)
+@receiver(pre_save, sender=RoleFit)
+def refuse_quotes_not_in_their_source(sender, instance, **kwargs):
+    """No path may store a quote its document does not contain (issue #8)."""
+    instance.check_quote()
+
+
+@receiver(post_save, sender=Module)
+@receiver(post_delete, sender=Module)
+def recount_courses(sender, instance, raw=False, **kwargs):
+    """Keep the course count equal to the modules listed, whichever way modules change.
+
+    loaddata (raw) writes modules one by one: counting mid-load would record 1, 2, 3...
+    seed_catalog recounts once the whole fixture is in.
+    """
+    if raw:
+        return
+    program = Program.objects.filter(pk=instance.program_id).first()
+    if program is not None:
+        program.count_courses_from_modules()
+
+
+@receiver(pre_create_historical_record)
+def tag_revision(sender, history_instance, **kwargs):
+    """Every record one edit writes carries that edit's revision id."""
+    history_instance.revision = history.current_revision()
