@@ -18,7 +18,7 @@ def fill_texts(apps, schema_editor):
     for document in Document.objects.filter(text__isnull=True):
         for text in texts:
             if document.title in "\n".join(text.splitlines()[:5]):
-                document.text = text
+                document.text = text.strip()
                 document.save(update_fields=["text"])
                 break
 
