@@ -69,7 +69,10 @@ def test_a_quote_with_other_line_breaks_and_spacing_is_accepted(catalog):
         program=program,
         field="prerequisites",
         document=Document.objects.get(is_vendor=True),
-        quote="Johns Hopkins' AI in Healthcare Certificate Program runs 10 weeks\n  online  at $2,990",
+        quote=(
+            "Johns Hopkins' AI in Healthcare Certificate Program runs 10 weeks\n"
+            "  online  at $2,990"
+        ),
     )
     citation.full_clean()
 
