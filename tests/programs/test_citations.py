@@ -70,8 +70,7 @@ def test_a_quote_with_other_line_breaks_and_spacing_is_accepted(catalog):
         field="prerequisites",
         document=Document.objects.get(is_vendor=True),
         quote=(
-            "Johns Hopkins' AI in Healthcare Certificate Program runs 10 weeks\n"
-            "  online  at $2,990"
+            "Johns Hopkins' AI in Healthcare Certificate Program runs 10 weeks\n  online  at $2,990"
         ),
     )
     citation.full_clean()

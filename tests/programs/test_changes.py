@@ -1,0 +1,147 @@
+"""The public change log: what moved, on the program page, /changes/ and the Atom feed."""
+
+from io import StringIO
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.urls import reverse
+
+from programs import history
+from programs.models import Program
+from tests.factories import ModuleFactory, ProgramFactory
+from tests.forms import browser_post
+from tests.seed import HARVARD, JHU
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _edit_price(staff_client, slug: str, price: str) -> Program:
+    program = Program.objects.get(slug=slug)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    assert browser_post(staff_client, url, "program_form", {"price_amount": price}).status_code
+    return program
+
+
+def _rows(html: bytes, container_id: str | None = None) -> list[tuple[str, str, str]]:
+    page = BeautifulSoup(html, "html.parser")
+    scope = page.find(id=container_id) if container_id else page
+    return [
+        tuple(" ".join(cell.get_text(" ").split()) for cell in row.find_all(["th", "td"]))
+        for row in scope.find_all("tr", class_="change__row")
+    ]
+
+
+def test_a_program_page_shows_an_admin_edit_without_the_editor_s_name(
+    staff_client, staff_user, catalog, client
+):
+    program = _edit_price(staff_client, JHU, "3150")
+    response = client.get(program.get_absolute_url())
+    assert ("Price", "$2,990", "$3,150") in _rows(response.content, "changes")
+    section = BeautifulSoup(response.content, "html.parser").find(id="changes")
+    assert staff_user.username not in section.get_text()
+
+
+def test_a_program_page_says_when_nothing_has_changed(catalog, client):
+    response = client.get(reverse("programs:detail", args=[JHU]))
+    section = BeautifulSoup(response.content, "html.parser").find(id="changes")
+    assert section.find(class_="empty")
+    assert not section.find(class_="change__row")
+
+
+def test_module_edits_show_as_changes_to_the_program(staff_client, catalog, client):
+    program = Program.objects.get(slug=HARVARD)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    browser_post(staff_client, url, "program_form", {"modules-0-weeks": "6"})
+    rows = _rows(client.get(program.get_absolute_url()).content, "changes")
+    assert ("Module 1 · Weeks", "5", "6") in rows
+
+
+def test_the_changes_page_lists_every_program_s_edits_newest_first(staff_client, catalog, client):
+    _edit_price(staff_client, JHU, "3150")
+    program = Program.objects.get(slug=HARVARD)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    browser_post(staff_client, url, "program_form", {"last_verified": "2026-11-25"})
+    page = BeautifulSoup(client.get(reverse("programs:changes")).content, "html.parser")
+    entries = page.find_all("li", class_="change")
+    assert [e.find(class_="change__program").get_text() for e in entries] == [
+        program.name,
+        Program.objects.get(slug=JHU).name,
+    ]
+    assert "Last checked against the sources" in entries[0].get_text()
+
+
+def test_saving_unchanged_adds_nothing_to_the_public_log(staff_client, catalog, client):
+    program = Program.objects.get(slug=JHU)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    browser_post(staff_client, url, "program_form")
+    page = BeautifulSoup(client.get(reverse("programs:changes")).content, "html.parser")
+    assert not page.find("li", class_="change")
+    assert page.find(class_="empty")
+
+
+def test_a_deleted_program_shows_as_removed(staff_client, catalog, client):
+    program = Program.objects.get(slug=JHU)
+    staff_client.post(reverse("admin:programs_program_delete", args=[program.pk]), {"post": "yes"})
+    page = BeautifulSoup(client.get(reverse("programs:changes")).content, "html.parser")
+    entry = page.find("li", class_="change")
+    assert "removed from the catalogue" in entry.get_text()
+    assert not entry.find("a", class_="change__program")
+
+
+def test_the_atom_feed_carries_each_change(staff_client, catalog, client):
+    _edit_price(staff_client, JHU, "3150")
+    response = client.get(reverse("programs:changes_feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    assert entries[0].findtext(f"{ATOM}title").endswith(": Price")
+    assert "Price: $2,990 → $3,150" in entries[0].findtext(f"{ATOM}summary")
+    assert entries[0].findtext(f"{ATOM}id").startswith("certcatalog-change-")
+
+
+@pytest.mark.parametrize("size", [6, 60])
+def test_changes_and_detail_query_counts_do_not_grow_with_history(
+    client, catalog, size, django_assert_num_queries
+):
+    """Changes: count, records, their predecessors, module records and theirs, footer (2).
+    Detail: the page's 7, plus the same four for its change log."""
+    for i in range(size):
+        program = ProgramFactory(slug=f"extra-{i}")
+        with history.revision():
+            program.summary = f"Edited {i}"
+            program.save()
+            module = ModuleFactory(program=program, position=1, weeks=2)
+        with history.revision():
+            module.weeks = 3
+            module.save()
+            program.save()
+    with django_assert_num_queries(7):
+        assert client.get(reverse("programs:changes")).status_code == 200
+    with django_assert_num_queries(11):
+        assert client.get(reverse("programs:detail", args=["extra-0"])).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "-1", "1\x00"])
+def test_bad_pages_of_changes_never_fail(client, catalog, page):
+    assert client.get(reverse("programs:changes"), {"page": page}).status_code == 200
+
+
+def test_seed_catalog_never_reloads_after_the_catalogue_was_emptied(catalog, client):
+    Program.objects.all().delete()
+    out = StringIO()
+    call_command("seed_catalog", stdout=out)
+    assert "fixtures not loaded" in out.getvalue()
+    assert not Program.objects.exists()
+    assert history.catalogue_was_ever_loaded()
+
+
+def test_seed_catalog_records_the_seed_as_one_first_revision(catalog):
+    records = Program.history.filter(revision=history.SEED_REVISION)
+    assert records.count() == Program.objects.count()
+    assert not Program.history.exclude(revision=history.SEED_REVISION).exists()
