@@ -5,8 +5,10 @@ the order a reader sees its facts, with each fact's source sentences beside it; 
 reverted with its modules, role fits and citations, and a deleted program restored.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,19 +20,25 @@ from simple_history.admin import SimpleHistoryAdmin
 from programs import display, history
 from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit, Topic
 
+_COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
+
 
 class CatalogueAdmin(SimpleHistoryAdmin):
-    """Every catalogue model: history with a diff of each version."""
+    """Every catalogue model: history with a diff of each version; compact text boxes."""
+
+    formfield_overrides = _COMPACT_TEXT
 
 
 class ModuleInline(admin.TabularInline):
     model = Module
+    formfield_overrides = _COMPACT_TEXT
     extra = 0
     ordering = ["position"]
 
 
 class RoleFitInline(admin.StackedInline):
     model = RoleFit
+    formfield_overrides = _COMPACT_TEXT
     extra = 0
     autocomplete_fields = ["role"]
     fields = [("role", "fit", "source"), "rationale"]
@@ -39,6 +47,7 @@ class RoleFitInline(admin.StackedInline):
 
 class CitationInline(admin.StackedInline):
     model = Citation
+    formfield_overrides = _COMPACT_TEXT
     extra = 0
     fields = [("field", "document"), "quote"]
     classes = ["collapse"]
@@ -60,7 +69,11 @@ def _sources(*fields: str, description: str = "Sources"):
                 ", ".join(Citation.Field(f).label for f in fields),
             )
         return format_html(
-            '<ul class="citations-beside">{}</ul>',
+            '<details class="citations-beside"><summary>{} source sentence{} ({})</summary>'
+            "<ul>{}</ul></details>",
+            len(cited),
+            "" if len(cited) == 1 else "s",
+            ", ".join(dict.fromkeys(c.get_field_display() for c in cited)),
             format_html_join(
                 "",
                 '<li><b>{}</b>: “{}” — <i>{}</i> <a href="{}">edit</a></li>',
@@ -103,8 +116,7 @@ class ProgramAdmin(CatalogueAdmin):
     list_select_related = ["provider"]
     search_fields = ["name", "summary", "provider__name", "provider__short_name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["provider"]
-    filter_horizontal = ["topics"]
+    autocomplete_fields = ["provider", "topics"]
     actions = ["mark_verified_today"]
     inlines = [ModuleInline, RoleFitInline, CitationInline]
     history_list_display = ["revert_with_parts"]
@@ -165,23 +177,26 @@ class ProgramAdmin(CatalogueAdmin):
             "Duration and weekly hours",
             {
                 "fields": [
-                    "duration_weeks",
-                    ("weekly_hours_min", "weekly_hours_max"),
-                    "duration_display",
-                    "total_hours_display",
+                    ("duration_weeks", "weekly_hours_min", "weekly_hours_max"),
+                    ("duration_display", "total_hours_display"),
                     "time_sources",
                 ],
                 "description": "Modules (below) add up to the duration when no length is "
                 "stated for the whole program.",
             },
         ),
-        ("Format", {"fields": [("format", "platform"), "format_note", "format_sources"]}),
+        ("Format", {"fields": [("format", "platform", "format_note"), "format_sources"]}),
         (
             "Assessment",
             {
                 "fields": [
-                    ("assessment_type", "is_proctored"),
-                    ("exam_questions", "exam_minutes", "exam_pass_mark"),
+                    (
+                        "assessment_type",
+                        "is_proctored",
+                        "exam_questions",
+                        "exam_minutes",
+                        "exam_pass_mark",
+                    ),
                     "assessment_sources",
                 ]
             },
@@ -189,12 +204,24 @@ class ProgramAdmin(CatalogueAdmin):
         ("CME", {"fields": ["cme_credit", "cme_sources"]}),
         (
             "Framework and recognition",
-            {"fields": ["framework", "framework_note", "recognition_note", "framework_sources"]},
+            {
+                "fields": [
+                    "framework",
+                    ("framework_note", "recognition_note"),
+                    "framework_sources",
+                ]
+            },
         ),
         ("Validity", {"fields": ["validity_months", "validity_sources"]}),
         (
             "Who it is for",
-            {"fields": ["prerequisites", "best_for", "trade_offs", "topics", "who_sources"]},
+            {
+                "fields": [
+                    ("prerequisites", "topics"),
+                    ("best_for", "trade_offs"),
+                    "who_sources",
+                ]
+            },
         ),
         ("Checked", {"fields": ["last_verified"]}),
     ]

@@ -1,0 +1,119 @@
+"""Editors in Chromium: every program saves, edits reach every public page, history undoes."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from programs.models import Program
+from tests.browser.conftest import SCREENSHOTS
+from tests.seed import ALL, HARVARD, JHU
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, staff_login):
+    username, password = staff_login
+    response = page.goto("/admin/")
+    assert response.status == 200
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Keep the catalogue true")).to_be_visible()
+
+
+def open_program(page, name: str):
+    response = page.goto("/admin/programs/program/")
+    assert response.status == 200
+    page.locator("#result_list").get_by_role("link", name=name, exact=True).click()
+    expect(page.locator("#program_form")).to_be_visible()
+
+
+def save(page):
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def test_every_seeded_program_saves_unchanged(page, staff_login):
+    log_in(page, staff_login)
+    for slug in ALL:
+        program = Program.objects.get(slug=slug)
+        open_program(page, program.name)
+        save(page)
+        expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+        expect(page.locator(".errornote")).to_have_count(0)
+
+
+def test_editor_changes_harvard_price_and_a_module_and_every_page_follows(page, staff_login):
+    log_in(page, staff_login)
+    open_program(page, "AI in Health Care Certificate")
+    page.locator("#id_price_amount").fill("1700")
+    for i in range(3):
+        page.locator(f"#id_modules-{i}-price_amount").fill("1700")
+    page.locator("#id_modules-0-weeks").fill("6")
+    save(page)
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+
+    assert page.goto(f"/programs/{HARVARD}/").status == 200
+    expect(page.locator("#fact-total_cost dd")).to_contain_text("about $5,100")
+    expect(page.locator("#fact-total_cost dd")).to_contain_text("3 courses × about $1,700")
+    expect(page.locator("#fact-duration dd")).to_contain_text("about 16 weeks")
+    change = page.locator(
+        "#changes .change__row", has=page.locator("th", has_text=re.compile("^Price$"))
+    )
+    expect(change.locator(".change__old")).to_have_text("$1,600")
+    expect(change.locator(".change__new")).to_have_text("$1,700")
+
+    assert page.goto(f"/compare/?programs={HARVARD}&programs={JHU}").status == 200
+    cost_row = page.locator("tr", has=page.locator("th", has_text=re.compile("^Total cost")))
+    expect(cost_row.locator("td").first).to_contain_text("about $5,100")
+
+
+def test_an_invented_quote_is_refused_beside_the_field(page, staff_login):
+    log_in(page, staff_login)
+    open_program(page, "AI in Healthcare Certificate Program")
+    group = page.locator("#citations-group")
+    group.locator("summary").first.click()
+    group.get_by_role("button", name="Add another Citation").click()
+    new = group.locator(".inline-related.last-related").last.locator(
+        "xpath=preceding-sibling::div[1]"
+    )
+    new.locator("select[name$='-field']").select_option("summary")
+    new.locator("select[name$='-document']").select_option(index=1)
+    new.locator("textarea[name$='-quote']").fill(
+        "The program guarantees a job offer to every graduate."
+    )
+    save(page)
+    expect(page.locator(".errornote")).to_be_visible()
+    error = page.locator("#citations-group .errorlist", has_text="This sentence is not in")
+    expect(error).to_be_visible()
+
+
+def test_delete_then_restore_from_history(page, staff_login):
+    log_in(page, staff_login)
+    open_program(page, "AI in Healthcare Certificate Program")
+    page.locator("a.deletelink").click()
+    page.get_by_role("button", name=re.compile("Yes, I’m sure|Yes, I'm sure")).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("deleted successfully")
+    assert page.goto(f"/programs/{JHU}/").status == 404
+
+    assert page.goto("/admin/programs/program/").status == 200
+    page.get_by_role("link", name="Deleted programs").click()
+    page.get_by_role(
+        "button", name=re.compile("Restore “AI in Healthcare Certificate Program”")
+    ).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("is restored")
+    assert page.goto(f"/programs/{JHU}/").status == 200
+    expect(page.locator("#fact-total_cost dd")).to_contain_text("$2,990")
+
+
+def test_the_change_page_fits_1280_px_and_a_few_screens(page, staff_login):
+    log_in(page, staff_login)
+    open_program(page, "AI in Health Care Certificate")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the change page scrolls sideways by {overflow}px at 1280 px"
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 4 * 900 + 900, f"the change page is {height}px tall"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-program-change-1280.png", full_page=True)
