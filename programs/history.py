@@ -231,18 +231,20 @@ class ChangeEntry:
     when: datetime
     program_name: str
     program_slug: str
+    provider_name: str
     kind: str  # "changed", "added" or "removed"
     changes: list[Change] = field(default_factory=list)
     history_id: int = 0
 
     @property
     def summary(self) -> str:
+        name = f"{self.provider_name} {self.program_name}".strip()
         if self.kind == "added":
-            return f"{self.program_name} was added to the catalogue"
+            return f"{name} was added to the catalogue"
         if self.kind == "removed":
-            return f"{self.program_name} was removed from the catalogue"
+            return f"{name} was removed from the catalogue"
         labels = ", ".join(change.label for change in self.changes)
-        return f"{self.program_name}: {labels}"
+        return f"{name}: {labels}"
 
 
 def _public(value, record, name: str) -> str:
@@ -317,6 +319,7 @@ def public_changes(program_records) -> list[ChangeEntry]:
             when=record.history_date,
             program_name=record.name,
             program_slug=record.slug,
+            provider_name=record.provider.short_name if record.provider else "",
             kind={"+": "added", "-": "removed"}.get(record.history_type, "changed"),
             history_id=record.history_id,
         )
@@ -343,7 +346,7 @@ def _module_changes(module) -> list[Change]:
 
 def program_change_records(program_id: int | None = None):
     """Program history newest first, without the seed load; one program or all."""
-    records = Program.history.exclude(revision=SEED_REVISION)
+    records = Program.history.exclude(revision=SEED_REVISION).select_related("provider")
     if program_id is not None:
         records = records.filter(id=program_id)
     return records.order_by("-history_date", "-history_id")
