@@ -12,14 +12,28 @@ def filename(extension: str, *, today: date | None = None) -> str:
     return f"certcatalog-comparison-{(today or date.today()).isoformat()}.{extension}"
 
 
+CSV_LEGEND = (
+    "A blank value means the sources do not publish it (shown as Not published on the site). "
+    "Each program's second column says who says so and how sure: according to the provider, "
+    "a hedge such as typically, a source's own view, about for approximate values, and the "
+    "year of an older source."
+)
+
+
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["Group", "Fact", *(f"{p.provider.short_name}: {p.name}" for p in table.programs)]
-    )
+    writer.writerow([CSV_LEGEND])
+    header = ["Group", "Fact"]
+    for p in table.programs:
+        name = f"{p.provider.short_name}: {p.name}"
+        header += [name, f"{name} (who says, how sure)"]
+    writer.writerow(header)
     for row in table.rows:
-        writer.writerow([row.group, row.label, *(cell.value or "" for cell in row.cells)])
+        values = []
+        for cell in row.cells:
+            values += [cell.value or "", cell.qualifier or ""]
+        writer.writerow([row.group, row.label, *values])
     return out.getvalue()
 
 
@@ -51,10 +65,25 @@ def _program(program: Program) -> dict:
     }
 
 
+def _source(citation) -> dict:
+    document = citation.document
+    return {
+        "document": document.title,
+        "document_date": document.published_on.isoformat() if document.published_on else None,
+        "document_date_note": document.date_label,
+        "promotes": document.promotes,
+        "standing": citation.standing,
+        "quote": citation.quote,
+    }
+
+
 def to_json(table: Table, *, url: str) -> dict:
     return {
         "url": url,
-        "note": "Unknown values are null: the sources do not publish them. Confirm with providers.",
+        "note": (
+            "Unknown values are null: the sources do not publish them. 'stated_by' says who says "
+            "so and how sure. Confirm with providers."
+        ),
         "programs": [_program(p) for p in table.programs],
         "rows": [
             {
@@ -65,10 +94,11 @@ def to_json(table: Table, *, url: str) -> dict:
                 "values": {
                     p.slug: {
                         "value": cell.value,
+                        "approximate": cell.approximate if cell.known else None,
+                        "stated_by": cell.qualifier,
                         "best": cell.best,
-                        "sources": [
-                            {"document": c.document.title, "quote": c.quote} for c in cell.citations
-                        ],
+                        "source": [_source(c) for c in cell.citations],
+                        "source_date": sorted({c.document.date_label for c in cell.citations}),
                     }
                     for p, cell in zip(table.programs, row.cells, strict=True)
                 },

@@ -33,6 +33,11 @@ class Cell:
     quote: str | None = None
     empty_text: str | None = None
     """What an unknown cell says instead of "Not published", where that reads better."""
+    qualifier: str | None = None
+    """Who says so and how sure ('according to IABAC', '“typically”, says the 2026 guide')."""
+    rankable: bool = True
+    """False when the value rests only on a self-description or a hedge: never 'best'."""
+    approximate: bool = False
 
     @property
     def known(self) -> bool:
@@ -52,6 +57,16 @@ class Row:
         """True when two known values disagree; unknowns are not a disagreement."""
         return len({cell.value for cell in self.cells if cell.known}) > 1
 
+    @property
+    def partly_published(self) -> bool:
+        """Some programs publish this fact and others do not: a difference a reader needs."""
+        known = [cell.known for cell in self.cells]
+        return any(known) and not all(known)
+
+    @property
+    def kept_in_differences(self) -> bool:
+        return self.differs or self.partly_published
+
 
 @dataclass
 class RowGroup:
@@ -69,22 +84,36 @@ class Table:
         return [row for group in self.groups for row in group.rows]
 
     def only_differences(self) -> "Table":
-        groups = [RowGroup(g.name, [r for r in g.rows if r.differs]) for g in self.groups]
+        groups = [
+            RowGroup(g.name, [r for r in g.rows if r.kept_in_differences]) for g in self.groups
+        ]
         return Table(self.programs, [g for g in groups if g.rows])
 
 
-_BEST = {"total_cost": "Lowest cost", "duration": "Shortest", "weekly_hours": "Fewest hours"}
+_BEST = {
+    "total_cost": ("Lowest", "costs"),
+    "duration": ("Shortest", "durations"),
+    "weekly_hours": ("Fewest hours", "weekly hours"),
+}
 
 
 def _mark_best(row: Row) -> None:
-    """Mark the lowest known number when at least two programs publish one and they differ."""
-    numbers = [cell.number for cell in row.cells if cell.known and cell.number is not None]
+    """Mark the lowest number when at least two programs publish one they can be ranked on.
+
+    The label says how many values it was chosen from ("Lowest of 2 published costs"); a value
+    resting only on a provider's self-description or a hedge is never ranked.
+    """
+    ranked = [
+        cell for cell in row.cells if cell.known and cell.number is not None and cell.rankable
+    ]
+    numbers = [cell.number for cell in ranked]
     if len(numbers) < 2 or len(set(numbers)) < 2:
         return
     lowest = min(numbers)
-    for cell in row.cells:
+    for cell in ranked:
         cell.best = cell.number == lowest
-    row.best_label = _BEST.get(row.key)
+    word, noun = _BEST.get(row.key, ("Best", "values"))
+    row.best_label = f"{word} of {len(numbers)} published {noun}"
 
 
 def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
@@ -100,6 +129,9 @@ def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
                     note=fact.note,
                     citations=fact.citations,
                     number=spec.number(program) if spec.number and fact.value else None,
+                    qualifier=fact.qualifier,
+                    rankable=fact.settled_enough_to_rank,
+                    approximate=fact.approximate,
                 )
             )
         row = Row(key=spec.key, label=spec.label, group=spec.group, cells=cells)

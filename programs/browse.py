@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from programs import display
 from programs.filters import UNKNOWN, UNKNOWN_LABEL, ProgramFilterSet
-from programs.models import Program, RoleFit
+from programs.models import Program, Role, RoleFit
 
 PAGE_SIZE = 25
 FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
@@ -142,13 +142,17 @@ def _facets(filterset: ProgramFilterSet) -> list[Facet]:
     for name in FACETS:
         base = filterset.filtered(Program.objects.with_derived(), exclude={name, "sort"}).order_by()
         if name == "role":
-            rows = (
+            # A role counts the programs of its whole family (physicians are clinicians).
+            pairs = set(
                 RoleFit.objects.filter(program__in=base.values("pk"))
-                .values_list("role__slug")
-                .annotate(n=Count("program", distinct=True))
+                .values_list("program_id", "role__slug")
                 .order_by()
             )
-            counts = dict(rows)
+            families = Role.objects.families()
+            counts = {
+                slug: len({program for program, role in pairs if role in family})
+                for slug, family in families.items()
+            }
         elif name == "cme":
             rows = base.values_list("cme_credit").annotate(n=Count("pk")).order_by()
             keys = {True: "yes", False: "no", None: UNKNOWN}
@@ -156,6 +160,11 @@ def _facets(filterset: ProgramFilterSet) -> list[Facet]:
         else:
             rows = base.values_list(_CHOICE_FACETS[name]).annotate(n=Count("pk")).order_by()
             counts = {(value if value is not None else UNKNOWN): n for value, n in rows}
+            if name == "assessment":
+                counts = {
+                    key: sum(counts.get(k, 0) for k in Program.ASSESSMENT_INCLUDES.get(key, (key,)))
+                    for key in {*counts, *Program.ASSESSMENT_INCLUDES}
+                }
         selected = _selected(filterset, name)
         field = filterset.form.fields[name]
         options = [

@@ -11,6 +11,10 @@ def catalogue(request):
             lambda: Program.objects.aggregate(latest=Max("last_verified"))["latest"] or ""
         ),
         "catalogue_sources": SimpleLazyObject(
-            lambda: list(Document.objects.order_by("pk").only("pk", "title", "is_vendor"))
+            lambda: list(
+                Document.objects.order_by("pk").only(
+                    "pk", "title", "is_vendor", "promotes", "author", "published_on", "date_note"
+                )
+            )
         ),
     }

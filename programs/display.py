@@ -16,12 +16,13 @@ def number(value: Decimal | int) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def money(amount: Decimal | None, currency: str | None) -> str | None:
-    """'$2,990' for USD; 'EUR 1,600' for other currencies."""
+def money(amount: Decimal | None, currency: str | None, *, approximate: bool = False) -> str | None:
+    """'$2,990' for USD; 'EUR 1,600' for other currencies; 'about $1,600' when approximate."""
     if amount is None:
         return None
     symbol = _SYMBOLS.get(currency or "")
-    return f"{symbol}{number(amount)}" if symbol else f"{currency} {number(amount)}".strip()
+    text = f"{symbol}{number(amount)}" if symbol else f"{currency} {number(amount)}".strip()
+    return f"about {text}" if approximate else text
 
 
 def total_cost(program) -> str | None:
@@ -29,8 +30,7 @@ def total_cost(program) -> str | None:
     total = program.total_cost
     if total is None:
         return None
-    text = money(total, program.price_currency)
-    return f"about {text}" if program.price_is_approximate else text
+    return money(total, program.price_currency, approximate=program.price_is_approximate)
 
 
 def cost_basis(program) -> str | None:
@@ -127,3 +127,14 @@ def validity(program) -> str | None:
         years = months // 12
         return f"{years} year" if years == 1 else f"{years} years"
     return f"{months} months"
+
+
+def module_details(module, program) -> str | None:
+    """A module's length and price: 'about 5 weeks, about $1,600'."""
+    details = [
+        weeks(module.weeks, approximate=module.weeks_is_approximate),
+        money(
+            module.price_amount, program.price_currency, approximate=program.price_is_approximate
+        ),
+    ]
+    return ", ".join(d for d in details if d) or None

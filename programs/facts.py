@@ -31,12 +31,45 @@ class FactSpec:
     """For 'best in row': the number to minimise, when lower is better."""
 
 
+_HEDGES = ("typically", "often", "may", "tend to", "likely")
+_UNSURE = (Citation.Standing.SELF_DESCRIBED, Citation.Standing.HEDGED)
+OLD_SOURCE_DAYS = 365
+"""A source dated more than this before the program was last checked is marked with its year."""
+
+
+def standing_words(citation: Citation, program: Program) -> str | None:
+    """Who says so and how sure, in words: 'according to IABAC', '“typically”, says …'."""
+    document = citation.document
+    match citation.standing:
+        case Citation.Standing.SELF_DESCRIBED:
+            return f"according to {program.provider.short_name}"
+        case Citation.Standing.HEDGED:
+            quote = citation.quote.lower()
+            hedge = next((h for h in _HEDGES if f" {h} " in f" {quote} "), "hedged")
+            return f"“{hedge}”, says {document.short_name}"
+        case Citation.Standing.ASSESSMENT:
+            return f"in the view of {document.short_name}"
+        case Citation.Standing.APPROXIMATE:
+            return "approximate"
+    return None
+
+
+def source_age_words(citation: Citation, program: Program) -> str | None:
+    """'from a 2022 source' when the document is dated well before the facts were checked."""
+    published = citation.document.published_on
+    if published and (program.last_verified - published).days > OLD_SOURCE_DAYS:
+        return f"from a {published.year} source"
+    return None
+
+
 @dataclass
 class Fact:
     spec: FactSpec
     value: str | None
     note: str | None
     citations: list[Citation] = field(default_factory=list)
+    qualifiers: list[str] = field(default_factory=list)
+    """Who says so and how sure, in words, from the fact's citations."""
 
     @property
     def label(self) -> str:
@@ -45,6 +78,34 @@ class Fact:
     @property
     def key(self) -> str:
         return self.spec.key
+
+    @property
+    def qualifier(self) -> str | None:
+        return "; ".join(self.qualifiers) or None
+
+    @property
+    def settled_enough_to_rank(self) -> bool:
+        """False when the value rests only on a provider's self-description or a hedge."""
+        return not self.citations or any(c.standing not in _UNSURE for c in self.citations)
+
+    @property
+    def approximate(self) -> bool:
+        return bool(self.value and self.value.startswith("about")) or any(
+            c.standing == Citation.Standing.APPROXIMATE for c in self.citations
+        )
+
+
+def _qualifiers(value: str | None, citations: list[Citation], program: Program) -> list[str]:
+    words: list[str] = []
+    for citation in citations:
+        for word in (standing_words(citation, program), source_age_words(citation, program)):
+            if word == "approximate" and value and value.startswith("about"):
+                continue
+            if word == "approximate":
+                word = "about"
+            if word and word not in words:
+                words.append(word)
+    return words
 
 
 def _choice(attr: str) -> Callable[[Program], str | None]:
@@ -77,11 +138,7 @@ def _topics(program: Program) -> str | None:
 def _modules(program: Program) -> str | None:
     parts = []
     for module in program.modules.all():
-        details = [
-            display.weeks(module.weeks, approximate=module.weeks_is_approximate),
-            display.money(module.price_amount, program.price_currency),
-        ]
-        extra = ", ".join(d for d in details if d)
+        extra = display.module_details(module, program)
         parts.append(f"{module.title} ({extra})" if extra else module.title)
     return "; ".join(parts) if parts else None
 
@@ -173,6 +230,13 @@ FACTS: tuple[FactSpec, ...] = (
         lambda p: p.prerequisites,
         ("prerequisites",),
     ),
+    FactSpec(
+        "source_note",
+        "About the sources",
+        WHO_FOR,
+        lambda p: p.source_note,
+        ("source_note",),
+    ),
 )
 
 
@@ -191,8 +255,15 @@ def facts_for(program: Program) -> list[Fact]:
     for spec in FACTS:
         value = spec.value(program)
         citations = [c for f in spec.cites for c in cited.get(f, [])] if value is not None else []
+        citations = _unique(citations)
         facts.append(
-            Fact(spec=spec, value=value, note=spec.note(program), citations=_unique(citations))
+            Fact(
+                spec=spec,
+                value=value,
+                note=spec.note(program),
+                citations=citations,
+                qualifiers=_qualifiers(value, citations, program),
+            )
         )
     return facts
 

@@ -149,7 +149,9 @@ class ProgramFilterSet(django_filters.FilterSet):
     def filter_role(self, queryset, name, value):
         if not value:
             return queryset
-        fits = RoleFit.objects.filter(program=OuterRef("pk"), role__slug__in=value)
+        fits = RoleFit.objects.filter(
+            program=OuterRef("pk"), role__in=Role.objects.family_of(value).values("pk")
+        )
         return queryset.filter(Exists(fits))
 
     def filter_choice(self, queryset, name, value):
@@ -157,6 +159,8 @@ class ProgramFilterSet(django_filters.FilterSet):
             return queryset
         field = self.CHOICE_FIELDS[name]
         known = [v for v in value if v != UNKNOWN]
+        if name == "assessment":
+            known = [k for v in known for k in Program.ASSESSMENT_INCLUDES.get(v, (v,))]
         condition = Q(**{f"{field}__in": known})
         if UNKNOWN in value:
             condition |= Q(**{f"{field}__isnull": True})

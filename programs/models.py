@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -110,9 +111,30 @@ class Document(models.Model):
     doi = models.CharField("DOI", max_length=100, null=True, blank=True)
     url = models.URLField("URL", null=True, blank=True)
     is_vendor = models.BooleanField(
-        "written by a vendor",
+        "promotes a program it describes",
         default=False,
-        help_text="The document promotes one of the programs it describes.",
+        help_text="The document promotes one of the programs it describes; its claims about "
+        "that program are the promoter's, and about the others, a competitor's view.",
+    )
+    promotes = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="Whose program the document promotes, e.g. IABAC. Shown on its badge.",
+    )
+    cite_as = models.CharField(
+        "short name",
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="How pages name the document beside a fact, e.g. “the 2026 guide”.",
+    )
+    date_note = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        help_text="What can be said of the date when none is published, e.g. “undated; its "
+        "text says 2026”.",
     )
     note = OptionalTextField(null=True, blank=True, help_text="How to read this source.")
     text = OptionalTextField(
@@ -127,10 +149,31 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["title"]
-        constraints = _not_blank("author", "publisher", "doi", "url", "note", "text")
+        constraints = _not_blank(
+            "author", "publisher", "doi", "url", "note", "text", "promotes", "date_note", "cite_as"
+        )
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def short_name(self) -> str:
+        """How a page names the document beside a fact."""
+        return self.cite_as or self.title
+
+    @property
+    def badge(self) -> str | None:
+        """The badge beside every quote from this document: what it promotes, if anything."""
+        if not self.is_vendor:
+            return None
+        return f"promotes {self.promotes}" if self.promotes else "promotes a program it describes"
+
+    @property
+    def date_label(self) -> str:
+        """The document's date as a reader should take it."""
+        if self.published_on:
+            return f"{self.published_on.day} {self.published_on:%B %Y}"
+        return self.date_note or "undated"
 
     def contains_quote(self, quote: str) -> bool:
         """True when the quote appears word for word in the text, whitespace aside."""
@@ -151,7 +194,7 @@ class Provider(models.Model):
     class Kind(models.TextChoices):
         CREDENTIALING_BODY = "credentialing_body", "Credentialing body"
         UNIVERSITY = "university", "University"
-        HEALTH_SYSTEM = "health_system", "Academic health system"
+        HEALTH_SYSTEM = "health_system", "Health system"
         SPECIALTY_BOARD = "specialty_board", "Specialty board"
         OTHER = "other", "Other"
 
@@ -172,11 +215,43 @@ class Provider(models.Model):
 
 
 class RoleQuerySet(models.QuerySet):
+    def family_of(self, slugs) -> "RoleQuerySet":
+        """The roles named, with their wider and narrower roles.
+
+        A program for clinicians suits physicians (physicians are clinicians), and a program for
+        physicians is one clinicians will want to see, marked as for physicians.
+        """
+        return self.filter(
+            Q(slug__in=slugs) | Q(children__slug__in=slugs) | Q(parent__slug__in=slugs)
+        ).distinct()
+
+    def families(self) -> dict[str, set[str]]:
+        """Each role's slug with the slugs of its family (itself, its parent, its children)."""
+        pairs = list(self.values_list("slug", "parent__slug"))
+        families = {slug: {slug} for slug, _ in pairs}
+        for slug, parent in pairs:
+            if parent in families:
+                families[slug].add(parent)
+                families[parent].add(slug)
+        return families
+
     def with_program_counts(self) -> "RoleQuerySet":
-        """Roles in display order, each with how many programs the sources fit to it."""
-        return self.annotate(program_count=models.Count("fits", distinct=True)).order_by(
-            "position", "name"
+        """Roles in display order, each with how many programs its page lists: those fitted to
+        the role or to its family (see `family_of`), each counted once."""
+        role = OuterRef(OuterRef("pk"))
+        fits = RoleFit.objects.filter(program=OuterRef("pk")).filter(
+            Q(role=role) | Q(role__parent=role) | Q(role__children=role)
         )
+        programs = (
+            Program.objects.filter(Exists(fits))
+            .order_by()
+            .values(one=models.Value(1))
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            program_count=Coalesce(Subquery(programs, output_field=models.IntegerField()), 0)
+        ).order_by("position", "name")
 
 
 class Role(models.Model):
@@ -186,6 +261,14 @@ class Role(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = OptionalTextField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The wider role this one belongs to: physicians are clinicians.",
+    )
 
     objects = RoleQuerySet.as_manager()
 
@@ -268,7 +351,9 @@ class ProgramQuerySet(models.QuerySet):
         return self.select_related("provider").prefetch_related(
             "modules",
             "topics",
-            models.Prefetch("role_fits", queryset=RoleFit.objects.select_related("role", "source")),
+            models.Prefetch(
+                "role_fits", queryset=RoleFit.objects.select_related("role", "source", "module")
+            ),
             models.Prefetch(
                 "citations", queryset=Citation.objects.select_related("document").order_by("pk")
             ),
@@ -280,7 +365,6 @@ class Program(models.Model):
         CERTIFICATE = "certificate", "Certificate"
         CERTIFICATION = "certification", "Certification"
         SPECIALIZATION = "specialization", "Specialization"
-        BOARD_CERTIFICATION = "board_certification", "Board certification"
 
     class Format(models.TextChoices):
         SELF_PACED = "self_paced", "Self-paced"
@@ -288,9 +372,15 @@ class Program(models.Model):
         EXAM_ONLY = "exam_only", "Exam only"
 
     class AssessmentType(models.TextChoices):
-        PROCTORED_EXAM = "proctored_exam", "Proctored exam"
+        PROCTORED_EXAM = "proctored_exam", "Proctored exam (assessment-based)"
         ASSESSMENT_BASED = "assessment_based", "Assessment-based"
         COMPLETION_BASED = "completion_based", "Completion-based"
+
+    ASSESSMENT_INCLUDES: dict[str, tuple[str, ...]] = {
+        "assessment_based": ("assessment_based", "proctored_exam"),
+    }
+    """A proctored exam is one kind of assessment: the guide calls IABAC's proctored-exam
+    format "assessment-based", so asking for assessment-based finds both (issue #9)."""
 
     class Framework(models.TextChoices):
         EDISON = "edison", "EDISON Data Science Framework"
@@ -348,6 +438,12 @@ class Program(models.Model):
     recognition_note = OptionalTextField(null=True, blank=True)
     best_for = OptionalTextField(null=True, blank=True)
     trade_offs = OptionalTextField(null=True, blank=True)
+    source_note = OptionalTextField(
+        "about the sources",
+        null=True,
+        blank=True,
+        help_text="Where the sources disagree or may mean another program: shown on the page.",
+    )
     last_verified = models.DateField(
         help_text="When these facts were last checked against their sources."
     )
@@ -439,6 +535,7 @@ class Program(models.Model):
                 "recognition_note",
                 "best_for",
                 "trade_offs",
+                "source_note",
             ),
         ]
 
@@ -507,8 +604,6 @@ class Program(models.Model):
     @property
     def credential_description(self) -> str:
         """What the credential is, in plain words, from its kind and how it is assessed."""
-        if self.credential_kind == self.CredentialKind.BOARD_CERTIFICATION:
-            return "Board certification"
         if self.assessment_type == self.AssessmentType.COMPLETION_BASED:
             return "Certificate of completion"
         if self.assessment_type in (
@@ -586,6 +681,14 @@ class RoleFit(models.Model):
     fit = models.CharField(max_length=20, choices=Fit.choices)
     rationale = models.TextField(help_text="Quoted from the source.")
     source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="role_fits")
+    module = models.ForeignKey(
+        "Module",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="role_fits",
+        help_text="When the source recommends one module rather than the whole program.",
+    )
 
     history = HistoricalRecords(bases=[Revisioned])
 
@@ -601,6 +704,8 @@ class RoleFit(models.Model):
     def clean(self) -> None:
         super().clean()
         self.check_quote()
+        if self.module_id and self.module.program_id != self.program_id:
+            raise ValidationError({"module": "Choose a module of this program."})
 
     def check_quote(self) -> None:
         check_quote(self, document_field="source", quote_field="rationale")
@@ -626,13 +731,28 @@ class Citation(models.Model):
         MODULES = "modules", "Modules"
         EXAM = "exam", "Exam"
         VALIDITY = "validity_months", "Validity"
+        SOURCE_NOTE = "source_note", "About the sources"
         RECOGNITION = "recognition_note", "Recognition"
         TOPICS = "topics", "Topics"
         BEST_FOR = "best_for", "Best for"
         TRADE_OFFS = "trade_offs", "Trade-offs"
 
+    class Standing(models.TextChoices):
+        STATED = "stated", "Stated plainly"
+        SELF_DESCRIBED = "self_described", "The provider's own description"
+        HEDGED = "hedged", "Hedged: “typically”, “often”"
+        ASSESSMENT = "assessment", "The source's own assessment"
+        APPROXIMATE = "approximate", "Approximate: “about”, “roughly”"
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="citations")
     field = models.CharField(max_length=30, choices=Field.choices)
+    standing = models.CharField(
+        max_length=20,
+        choices=Standing.choices,
+        default=Standing.STATED,
+        help_text="Who says it and how sure: a provider describing itself, a hedge "
+        "(“typically”), the source's own judgement, an approximation, or plain fact.",
+    )
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(help_text="The sentence, word for word.")
 

@@ -5,6 +5,7 @@ from programs import history
 from programs.browse import browse
 from programs.facts import grouped_facts
 from programs.models import Document, Program, Role, RoleFit
+from programs.roles import role_fits_for_page
 
 
 def home(request):
@@ -28,6 +29,9 @@ def program_detail(request, slug):
             "summary_citations": [
                 c for c in program.citations.all() if c.field in ("summary", "provider")
             ],
+            "cited_documents": list(
+                {c.document_id: c.document for c in program.citations.all()}.values()
+            ),
             "changes": history.public_changes(
                 history.program_change_records(program.pk)[:PROGRAM_CHANGES_SHOWN]
             ),
@@ -69,13 +73,12 @@ def role_list(request):
 def role_detail(request, slug):
     role = get_object_or_404(Role, slug=slug)
     fits = (
-        RoleFit.objects.filter(role=role)
-        .select_related("source", "program__provider")
+        RoleFit.objects.filter(role__in=Role.objects.family_of([role.slug]).values("pk"))
+        .select_related("source", "role", "module", "program__provider")
         .prefetch_related("program__modules")
         .order_by("program__name")
     )
-    primary = [fit for fit in fits if fit.fit == RoleFit.Fit.PRIMARY]
-    complement = [fit for fit in fits if fit.fit == RoleFit.Fit.COMPLEMENT]
+    primary, complement = role_fits_for_page(role, list(fits))
     return render(
         request,
         "programs/role_detail.html",

@@ -5,7 +5,7 @@ HARVARD = "harvard-ai-in-health-care"
 JHU = "johns-hopkins-ai-in-healthcare"
 CEDARS = "cedars-sinai-applied-ai-health-systems"
 STANFORD = "stanford-ai-in-healthcare"
-ABAIM = "abaim-board-certification"
+ABAIM = "abaim-ai-in-medicine-certification"
 ALL = [IABAC, HARVARD, JHU, CEDARS, STANFORD, ABAIM]
 
 # A sentence that is word for word in the guide (document 1), for synthetic role fits citing it.

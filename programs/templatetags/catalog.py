@@ -89,3 +89,9 @@ def heading(parser, token):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def module_details(fit):
+    """The length and price of the one module a role fit recommends."""
+    return display.module_details(fit.module, fit.program) if fit.module else None

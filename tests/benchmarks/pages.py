@@ -32,7 +32,7 @@ PAGES = [
         "compare 6",
         "/compare/?programs=harvard-ai-in-health-care&programs=johns-hopkins-ai-in-healthcare"
         "&programs=iabac-ai-in-healthcare&programs=cedars-sinai-applied-ai-health-systems"
-        "&programs=stanford-ai-in-healthcare&programs=abaim-board-certification",
+        "&programs=stanford-ai-in-healthcare&programs=abaim-ai-in-medicine-certification",
     ),
 ]
 ROUNDS = 30

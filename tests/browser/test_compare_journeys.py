@@ -96,7 +96,7 @@ def test_print_summary_fits_on_one_landscape_page(page, count):
         "iabac-ai-in-healthcare",
         "cedars-sinai-applied-ai-health-systems",
         "stanford-ai-in-healthcare",
-        "abaim-board-certification",
+        "abaim-ai-in-medicine-certification",
     ][:count]
     page.goto("/compare/print/?" + "&".join(f"programs={s}" for s in slugs))
     expect(page.get_by_role("heading", level=1)).to_contain_text("comparison summary")

@@ -1,6 +1,9 @@
+import csv
+import io
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.factories import ProgramFactory
@@ -34,7 +37,9 @@ def test_compare_query_count_is_flat_from_2_to_6(
 def test_compare_page_shows_table_chart_and_actions(client, catalog):
     html = _get(client, [HARVARD, JHU, IABAC]).content.decode()
     assert "3 programs side by side" in html
-    assert "Lowest cost" in html and "Shortest" in html
+    page = BeautifulSoup(html, "html.parser")
+    best = [" ".join(b.get_text().split()) for b in page.select(".badge--best")]
+    assert best == ["Lowest of 2 published costs", "Shortest of 2 published durations"]
     assert "differs" in html
     assert "Not published" in html
     assert "<svg" in html and "Not plotted" in html
@@ -102,8 +107,10 @@ def test_csv_export(client, catalog):
     response = _get(client, [HARVARD, IABAC], format="csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'attachment; filename="certcatalog-comparison-' in response["Content-Disposition"]
-    body = response.content.decode()
-    assert 'Total cost,"about $4,800",\r\n' in body
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0].startswith("A blank value means the sources do not publish it")
+    total = next(r for r in rows[1:] if r[1] == "Total cost")
+    assert total[2:] == ["about $4,800", "", "", ""]
 
 
 def test_json_export(client, catalog):

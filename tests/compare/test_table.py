@@ -72,7 +72,30 @@ def test_total_cost_row_shows_basis_and_marks_the_lowest(catalog):
     assert harvard.value == "about $4,800" and harvard.note == "3 courses × about $1,600"
     assert jhu.value == "$2,990" and jhu.best and not harvard.best
     assert iabac.value is None and not iabac.best
-    assert row.differs and row.best_label == "Lowest cost"
+    assert row.differs and row.best_label == "Lowest of 2 published costs"
+
+
+def test_a_hedged_or_self_described_value_is_never_ranked_alone(catalog):
+    from programs.models import Citation
+
+    Citation.objects.filter(program__slug=JHU, field="price").update(
+        standing=Citation.Standing.SELF_DESCRIBED
+    )
+    row = _row(_table(HARVARD, JHU, IABAC), "total_cost")
+    assert not any(cell.best for cell in row.cells)
+    assert row.cells[1].qualifier == "according to Johns Hopkins"
+
+
+def test_cells_say_who_says_so_and_how_sure(catalog):
+    table = _table(HARVARD, JHU, IABAC, "abaim-ai-in-medicine-certification")
+    framework = _row(table, "framework").cells
+    assert framework[0].qualifier == "“typically”, says the 2026 guide"
+    assert framework[2].qualifier == "according to IABAC"
+    recognition = _row(table, "recognition").cells[0].qualifier
+    assert "in the view of the 2026 guide" in recognition
+    assert "in the view of Dinc's 2022 essay" in recognition
+    assert "from a 2022 source" in recognition
+    assert _row(table, "source_note").cells[3].qualifier.startswith("according to ABAIM")
 
 
 def test_unknown_is_not_a_difference(catalog):
@@ -107,7 +130,15 @@ def test_only_differences_drops_agreeing_rows(catalog):
     keys = {row.key for row in table.rows}
     assert "format" not in keys  # both cohort
     assert "total_cost" in keys
-    assert all(row.differs for row in table.rows)
+    assert all(row.differs or row.partly_published for row in table.rows)
+
+
+def test_only_differences_keeps_a_value_published_for_some(catalog):
+    """Stanford's CME 'Yes' against 'Not published' is a difference a reader needs."""
+    table = _table("stanford-ai-in-healthcare", JHU).only_differences()
+    cme = _row(table, "cme_credit")
+    assert not cme.differs and cme.partly_published
+    assert [c.value for c in cme.cells] == ["Yes", None]
 
 
 def test_every_known_cell_keeps_its_citations(catalog):
@@ -141,20 +172,26 @@ def test_chart_plots_only_programs_with_cost_and_duration(catalog):
 
 
 def test_chart_with_nothing_to_plot(catalog):
-    chart = build_chart(select_programs([IABAC, "abaim-board-certification"]).programs)
+    chart = build_chart(select_programs([IABAC, "abaim-ai-in-medicine-certification"]).programs)
     assert chart.points == [] and len(chart.unplotted) == 2
 
 
 def test_csv_has_one_column_per_program_and_blank_unknowns(catalog):
     rows = list(csv.reader(io.StringIO(export.to_csv(_table(HARVARD, IABAC)))))
-    assert rows[0] == [
+    assert rows[0][0].startswith("A blank value means the sources do not publish it")
+    assert rows[1] == [
         "Group",
         "Fact",
         "Harvard: AI in Health Care Certificate",
+        "Harvard: AI in Health Care Certificate (who says, how sure)",
         "IABAC: AI in Healthcare Certification",
+        "IABAC: AI in Healthcare Certification (who says, how sure)",
     ]
-    total = next(r for r in rows if r[1] == "Total cost")
-    assert total[2:] == ["about $4,800", ""]
+    total = next(r for r in rows[1:] if r[1] == "Total cost")
+    assert total[2:] == ["about $4,800", "", "", ""]
+    framework = next(r for r in rows[1:] if r[1] == "Framework alignment")
+    assert framework[3] == "“typically”, says the 2026 guide"
+    assert framework[5] == "according to IABAC"
 
 
 def test_json_uses_null_for_unknown_never_zero(catalog):
@@ -165,7 +202,13 @@ def test_json_uses_null_for_unknown_never_zero(catalog):
     assert iabac["cme_credit"] is None
     total = next(r for r in data["rows"] if r["key"] == "total_cost")
     assert total["values"][IABAC]["value"] is None
-    assert total["values"][JHU]["sources"][0]["quote"].startswith("Johns Hopkins' AI")
+    jhu_total = total["values"][JHU]
+    assert jhu_total["source"][0]["quote"].startswith("Johns Hopkins' AI")
+    assert jhu_total["approximate"] is False and total["values"][IABAC]["approximate"] is None
+    assert jhu_total["source_date"] == ["undated; its text says 2026"]
+    framework = next(r for r in data["rows"] if r["key"] == "framework")["values"]
+    assert framework[IABAC]["stated_by"] == "according to IABAC"
+    assert framework[IABAC]["source"][0]["promotes"] == "IABAC"
 
 
 def test_derived_cost_follows_edits(catalog):

@@ -25,9 +25,14 @@ def _browse(query):
 def test_clinician_with_3000_sees_johns_hopkins_and_unpriced_programs_apart(catalog):
     result = _browse("role=clinicians&max_cost=3000")
     assert _slugs(result, group=0) == ["johns-hopkins-ai-in-healthcare"]
-    assert set(_slugs(result, group=1)) == {"iabac-ai-in-healthcare", "stanford-ai-in-healthcare"}
+    # ABAIM is for physicians, who are clinicians: it is listed, its cost unpublished.
+    assert set(_slugs(result, group=1)) == {
+        "iabac-ai-in-healthcare",
+        "stanford-ai-in-healthcare",
+        "abaim-ai-in-medicine-certification",
+    }
     assert "harvard-ai-in-health-care" not in _slugs(result)
-    assert (result.matched, result.unconfirmed, result.total) == (1, 2, 6)
+    assert (result.matched, result.unconfirmed, result.total) == (1, 3, 6)
 
 
 def test_budget_keeps_unpublished_cost_programs_in_their_own_group_after_the_matches(catalog):
@@ -54,10 +59,29 @@ def test_known_cost_over_budget_is_not_shown(catalog):
 
 
 def test_several_roles_widen_the_list(catalog):
-    one = set(_slugs(_browse("role=physicians")))
-    both = set(_slugs(_browse("role=physicians&role=healthcare-leaders")))
-    assert one == {"abaim-board-certification"}
-    assert both == {"abaim-board-certification", "harvard-ai-in-health-care"}
+    one = set(_slugs(_browse("role=nursing-leaders")))
+    both = set(_slugs(_browse("role=nursing-leaders&role=healthcare-leaders")))
+    assert one == {"iabac-ai-in-healthcare"}
+    assert both == {"iabac-ai-in-healthcare", "harvard-ai-in-health-care"}
+
+
+def test_physicians_see_the_programs_for_clinicians_too(catalog):
+    """Physicians are clinicians: the guide's 'For clinicians and physicians' section."""
+    physicians = set(_slugs(_browse("role=physicians")))
+    assert physicians == {
+        "abaim-ai-in-medicine-certification",
+        "stanford-ai-in-healthcare",
+        "harvard-ai-in-health-care",
+        "johns-hopkins-ai-in-healthcare",
+        "iabac-ai-in-healthcare",
+    }
+    assert _slugs(_browse("role=physicians&cme=yes")) == ["stanford-ai-in-healthcare"]
+
+
+def test_assessment_based_includes_proctored_exams(catalog):
+    assessed = set(_slugs(_browse("assessment=assessment_based")))
+    assert assessed == {"iabac-ai-in-healthcare", "abaim-ai-in-medicine-certification"}
+    assert _slugs(_browse("assessment=proctored_exam")) == ["iabac-ai-in-healthcare"]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +92,7 @@ def test_several_roles_widen_the_list(catalog):
         ("assessment=completion_based", {"stanford-ai-in-healthcare"}),
         (
             "assessment=proctored_exam&assessment=assessment_based",
-            {"iabac-ai-in-healthcare", "abaim-board-certification"},
+            {"iabac-ai-in-healthcare", "abaim-ai-in-medicine-certification"},
         ),
         (
             "assessment=unknown",
@@ -84,7 +108,7 @@ def test_several_roles_widen_the_list(catalog):
             {
                 "cedars-sinai-applied-ai-health-systems",
                 "stanford-ai-in-healthcare",
-                "abaim-board-certification",
+                "abaim-ai-in-medicine-certification",
             },
         ),
         ("framework=edison", {"iabac-ai-in-healthcare"}),
@@ -92,7 +116,7 @@ def test_several_roles_widen_the_list(catalog):
             "framework=institution_specific",
             {"harvard-ai-in-health-care", "johns-hopkins-ai-in-healthcare"},
         ),
-        ("provider_kind=specialty_board", {"abaim-board-certification"}),
+        ("provider_kind=specialty_board", {"abaim-ai-in-medicine-certification"}),
         ("provider_kind=university&cme=yes", {"stanford-ai-in-healthcare"}),
         ("q=coursera", {"stanford-ai-in-healthcare"}),
         ("q=zzzz", set()),
@@ -137,11 +161,15 @@ def test_facet_counts_follow_the_other_filters(catalog):
     result = _browse("role=clinicians&max_cost=3000")
     facets = {f.name: {o.value: o for o in f.options} for f in result.facets}
     assert facets["assessment"]["completion_based"].count == 1
-    assert facets["assessment"]["assessment_based"].count == 0
-    assert facets["assessment"]["assessment_based"].disabled
-    assert facets["cme"]["unknown"].count == 2
-    # The role facet ignores the role filter itself, so other roles can be added.
-    assert facets["role"]["physicians"].count == 1
+    # IABAC's proctored exam and ABAIM's exam are both assessments.
+    assert facets["assessment"]["assessment_based"].count == 2
+    assert facets["assessment"]["proctored_exam"].count == 1
+    assert facets["framework"]["edison"].count == 1
+    assert facets["cme"]["unknown"].count == 3
+    # The role facet ignores the role filter itself, so other roles can be added; physicians
+    # count every program for clinicians under the budget.
+    assert facets["role"]["physicians"].count == 4
+    assert facets["role"]["nursing-leaders"].count == 1
     assert facets["role"]["clinicians"].selected and not facets["role"]["clinicians"].disabled
 
 

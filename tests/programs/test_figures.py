@@ -26,7 +26,13 @@ def shown_totals(client, program: Program) -> dict[str, str]:
         client.get(reverse("compare:index"), {"programs": [program.slug, other]}).content,
         "html.parser",
     )
-    label = compare.find("th", class_="compare-table__label", string="Total cost")
+    label = compare.find(
+        lambda tag: (
+            tag.name == "th"
+            and "compare-table__label" in tag.get("class", [])
+            and tag.get_text(" ").strip().startswith("Total cost")
+        )
+    )
     cost_row = label.find_parent("tr")
     changelist = BeautifulSoup(
         client.get(reverse("admin:programs_program_changelist")).content, "html.parser"

@@ -176,9 +176,15 @@ def test_stanford_facts(catalog):
 
 
 def test_abaim_facts(catalog):
-    p = _program("abaim-board-certification")
+    p = _program("abaim-ai-in-medicine-certification")
     assert p.provider.kind == Provider.Kind.SPECIALTY_BOARD
-    assert p.credential_kind == Program.CredentialKind.BOARD_CERTIFICATION
+    # "Board-level" is how ABAIM positions itself (the guide); the essay says "educational
+    # certification". Neither is stored as a settled kind, and the credential has no title.
+    assert p.credential_kind == Program.CredentialKind.CERTIFICATION
+    assert "title not published" in p.name
+    standings = {(c.field, c.document_id): c.standing for c in p.citations.all()}
+    assert standings[("source_note", 1)] == Citation.Standing.SELF_DESCRIBED
+    assert "positions itself" in p.source_note and "Educational Certification" in p.source_note
     assert (p.exam_questions, p.exam_minutes, p.exam_pass_mark) == (110, 120, 70)
     assert p.validity_months == 24
     assert p.is_proctored is None
@@ -188,6 +194,9 @@ def test_abaim_facts(catalog):
 def test_vendor_document_is_flagged(catalog):
     guide = Document.objects.get(title__startswith="Best AI Certifications")
     assert guide.is_vendor
+    assert guide.badge == "promotes IABAC"
+    assert guide.author is None and guide.publisher is None
+    assert guide.date_label == "undated; its text says 2026"
     paper = Document.objects.get(author="Rasit Dinc")
     assert not paper.is_vendor
     assert paper.doi == "10.5281/zenodo.17997722"

@@ -9,9 +9,10 @@ from tests.seed import GUIDE_SENTENCE
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 13
-"""Role choices, result count, page of programs, their modules, catalogue total, six facet counts,
-footer sources and date: the same at 6 programs and at 500."""
+LIST_QUERIES = 14
+"""Role choices, result count, page of programs, their modules, catalogue total, six facet counts
+(the role facet also reads the role families), footer sources and date: the same at 6 programs
+and at 500."""
 
 FILTERED = (
     "?role=clinicians&max_cost=3000&assessment=unknown&assessment=completion_based&cme=unknown"
@@ -48,7 +49,7 @@ def test_list_query_count_is_flat_from_6_to_500_programs(
 
 def test_list_page_shows_count_groups_chips_and_facets(client, catalog):
     html = client.get(reverse("programs:list") + "?role=clinicians&max_cost=3000").content.decode()
-    assert "3 of 6 programs" in html
+    assert "4 of 6 programs" in html
     assert "Cost not published — check with the provider" in html
     assert "Role: Clinicians" in html and "Budget: up to $3,000" in html
     assert "Clear all" in html

@@ -141,7 +141,7 @@ def test_total_hours_needs_weeks_and_weekly_hours():
 @pytest.mark.parametrize(
     ("kind", "assessment", "expected"),
     [
-        ("board_certification", "assessment_based", "Board certification"),
+        ("certification", "assessment_based", "Assessed certification"),
         ("specialization", "completion_based", "Certificate of completion"),
         ("certification", "proctored_exam", "Assessed certification"),
         ("certificate", None, "Certificate program"),
