@@ -41,7 +41,7 @@ class RoleFitInline(admin.StackedInline):
     formfield_overrides = _COMPACT_TEXT
     extra = 0
     autocomplete_fields = ["role"]
-    fields = [("role", "fit", "source"), "rationale"]
+    fields = [("role", "fit", "source", "module"), "rationale"]
     classes = ["collapse"]
 
 
@@ -49,7 +49,7 @@ class CitationInline(admin.StackedInline):
     model = Citation
     formfield_overrides = _COMPACT_TEXT
     extra = 0
-    fields = [("field", "document"), "quote"]
+    fields = [("field", "document", "standing"), "quote"]
     classes = ["collapse"]
     verbose_name_plural = "citations (each shown beside its fact above)"
 
@@ -128,7 +128,7 @@ class ProgramAdmin(CatalogueAdmin):
     cme_sources = _sources("cme_credit")
     framework_sources = _sources("framework", "recognition_note")
     validity_sources = _sources("validity_months")
-    who_sources = _sources("prerequisites", "best_for", "trade_offs", "topics")
+    who_sources = _sources("prerequisites", "best_for", "trade_offs", "topics", "source_note")
     about_sources = _sources("provider", "summary")
 
     readonly_fields = [
@@ -219,6 +219,7 @@ class ProgramAdmin(CatalogueAdmin):
                 "fields": [
                     ("prerequisites", "topics"),
                     ("best_for", "trade_offs"),
+                    "source_note",
                     "who_sources",
                 ]
             },
@@ -411,7 +412,7 @@ class TopicAdmin(CatalogueAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(CatalogueAdmin):
-    list_display = ["title", "author", "published_on", "is_vendor", "has_text"]
+    list_display = ["title", "cite_as", "author", "published_on", "promotes", "has_text"]
     list_filter = ["is_vendor"]
     search_fields = ["title", "author", "publisher"]
 
@@ -422,8 +423,8 @@ class DocumentAdmin(CatalogueAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(CatalogueAdmin):
-    list_display = ["program", "field", "document", "quote"]
-    list_filter = ["field", "document"]
+    list_display = ["program", "field", "standing", "document", "quote"]
+    list_filter = ["field", "standing", "document"]
     list_select_related = ["program", "document"]
     search_fields = ["quote", "program__name"]
     autocomplete_fields = ["program"]

@@ -26,7 +26,7 @@ def test_tick_three_compare_toggle_remove_and_download(page):
     expect(page).to_have_url(re.compile(r"/compare/\?programs="))
     table = page.locator(".compare-table")
     expect(table.locator("thead th.compare-table__program")).to_have_count(3)
-    expect(table).to_contain_text("Lowest cost")
+    expect(table.locator(".badge--best").first).to_have_text("Lowest of 2 published costs")
     expect(table).to_contain_text("Not published")
 
     page.get_by_role("link", name="Only show differences").click()
@@ -42,9 +42,12 @@ def test_tick_three_compare_toggle_remove_and_download(page):
     download = download_info.value
     assert download.suggested_filename.startswith("certcatalog-comparison-")
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    assert rows[0][2:] == [
+    assert rows[0][0].startswith("A blank value means the sources do not publish it")
+    assert rows[1][2:] == [
         "Harvard: AI in Health Care Certificate",
+        "Harvard: AI in Health Care Certificate (who says, how sure)",
         "Johns Hopkins: AI in Healthcare Certificate Program",
+        "Johns Hopkins: AI in Healthcare Certificate Program (who says, how sure)",
     ]
 
 
