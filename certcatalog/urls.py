@@ -8,6 +8,6 @@ admin.site.enable_nav_sidebar = False  # the change form needs the width (issue 
 
 urlpatterns = [
     path("", include("programs.urls")),
-    path("compare/", include("compare.urls")),
+    path("", include("compare.urls")),
     path("admin/", admin.site.urls),
 ]

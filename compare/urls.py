@@ -5,6 +5,7 @@ from compare import views
 app_name = "compare"
 
 urlpatterns = [
-    path("", views.compare, name="index"),
-    path("print/", views.compare_print, name="print"),
+    path("compare/", views.compare, name="index"),
+    path("compare/print/", views.compare_print, name="print"),
+    path("finder/", views.finder, name="finder"),
 ]

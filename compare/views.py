@@ -4,9 +4,11 @@ from django.utils import timezone
 
 from compare import export
 from compare.chart import build_chart
+from compare.finder import rank
+from compare.forms import FinderForm
 from compare.selection import MAX_PROGRAMS, select_programs
 from compare.table import build_summary, build_table
-from programs.models import Program
+from programs.models import Program, Role
 
 
 def _notices(selection) -> list[str]:
@@ -81,3 +83,29 @@ def compare_print(request):
 
 def _selection_query(slugs: list[str]) -> str:
     return "&".join(f"programs={slug}" for slug in slugs)
+
+
+FINDER_COMPARE_TOP = 3
+
+
+def finder(request):
+    """Every program ranked against the reader's needs, each judgement explained."""
+    roles = list(Role.objects.order_by("position", "name"))
+    form = FinderForm(request.GET or None, roles=roles)
+    needs = form.needs()
+    matches = []
+    if needs.asked:
+        families = Role.objects.families()
+        matches = rank(list(Program.objects.for_detail()), needs, families)
+    top = [m.program.slug for m in matches[:FINDER_COMPARE_TOP]]
+    return render(
+        request,
+        "compare/finder.html",
+        {
+            "form": form,
+            "needs": needs,
+            "matches": matches,
+            "near_misses": [m for m in matches if m.near_misses],
+            "compare_top": _selection_query(top) if len(top) >= 2 else None,
+        },
+    )

@@ -3,6 +3,7 @@
 Every function returns None for an unknown value; templates show None as "Not published".
 """
 
+import math
 from decimal import Decimal
 
 NOT_PUBLISHED = "Not published"
@@ -138,3 +139,26 @@ def module_details(module, program) -> str | None:
         ),
     ]
     return ", ".join(d for d in details if d) or None
+
+
+def price_per_hour(program) -> str | None:
+    """Derived: total cost over total study hours, '$64–80 per study hour'; None if either is
+    unknown (never computed from an unknown)."""
+    total, hours = program.total_cost, program.total_hours
+    if total is None or hours is None or not all(hours):
+        return None
+    low, high = (round(total / hours[1]), round(total / hours[0]))
+    text = hour_range(Decimal(low), Decimal(high), unit="per study hour")
+    symbol = _SYMBOLS.get(program.price_currency or "", f"{program.price_currency} ")
+    about = "about " if program.price_is_approximate or program.weeks_are_approximate else ""
+    return f"{about}{symbol}{text}"
+
+
+def weeks_at_pace(program, weekly_hours: Decimal | None) -> str | None:
+    """Derived: weeks to finish at the reader's weekly hours, from total study hours."""
+    hours = program.total_hours
+    if hours is None or not weekly_hours:
+        return None
+    low, high = (math.ceil(h / weekly_hours) for h in hours)
+    text = hour_range(Decimal(low), Decimal(high), unit="weeks")
+    return f"about {text} at {number(weekly_hours)} hours a week"
