@@ -1,4 +1,4 @@
-"""The fit finder's GET form: what a reader needs, validated; a bad field is reported and ignored."""
+"""The fit finder's GET form: what a reader needs; a bad answer is reported and ignored."""
 
 from decimal import Decimal
 
