@@ -132,6 +132,7 @@ def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
                     qualifier=fact.qualifier,
                     rankable=fact.settled_enough_to_rank,
                     approximate=fact.approximate,
+                    empty_text=spec.unknown_text,
                 )
             )
         row = Row(key=spec.key, label=spec.label, group=spec.group, cells=cells)

@@ -8,6 +8,7 @@ from compare.finder import rank
 from compare.forms import FinderForm
 from compare.selection import MAX_PROGRAMS, select_programs
 from compare.table import build_summary, build_table
+from programs.facts import facts_for, questions_for
 from programs.models import Program, Role
 
 
@@ -70,6 +71,7 @@ def compare(request, *, template="compare/compare.html", summary=False):
                 for p in selection.programs
             },
             "today": timezone.localdate(),
+            "asks": [(p, questions_for(facts_for(p))) for p in selection.programs],
             "addable": Program.objects.select_related("provider")
             .exclude(slug__in=selection.slugs)
             .order_by("name"),

@@ -5,10 +5,11 @@ shows, in a fixed number of queries however large the catalogue is.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import QueryDict
 
 from programs import display
@@ -56,6 +57,52 @@ class Relaxation:
     count: int
 
 
+NEAR_MISS_SHARE = Decimal("0.5")
+"""A program at most this share over a reader's limit is shown as a near miss."""
+NEAR_MISSES_SHOWN = 5
+
+
+@dataclass
+class NearMiss:
+    program: Program
+    gaps: list[str]
+
+
+def _gap(name: str, over: Decimal) -> str:
+    """How far over one limit, in words: '$990 over your budget'."""
+    if name == "max_cost":
+        return f"{display.money(over, 'USD')} over your budget"
+    if name == "max_hours":
+        return f"{display.number(over)} hour{'' if over == 1 else 's'} a week over your limit"
+    return f"{display.number(over)} week{'' if over == 1 else 's'} longer than your limit"
+
+
+def _near_misses(filterset: ProgramFilterSet) -> list[NearMiss]:
+    """Programs that pass every other filter and miss a budget, hours or weeks limit by a
+    little (at most NEAR_MISS_SHARE over), each with its gaps named."""
+    limits = filterset.active_limits
+    if not limits:
+        return []
+    data = filterset.form.cleaned_data
+    within = Q()
+    over = Q()
+    for name, annotation in limits.items():
+        limit = data[name]
+        within &= Q(**{f"{annotation}__lte": limit * (1 + NEAR_MISS_SHARE)})
+        over |= Q(**{f"{annotation}__gt": limit})
+    base = filterset.filtered(Program.objects.for_listing(), exclude={*limits, "sort"})
+    programs = base.filter(within & over).order_by(*limits.values(), "name")[:NEAR_MISSES_SHOWN]
+    misses = []
+    for program in programs:
+        gaps = [
+            _gap(name, getattr(program, annotation) - data[name])
+            for name, annotation in limits.items()
+            if getattr(program, annotation) > data[name]
+        ]
+        misses.append(NearMiss(program=program, gaps=gaps))
+    return misses
+
+
 @dataclass
 class BrowseResult:
     filterset: ProgramFilterSet
@@ -67,6 +114,7 @@ class BrowseResult:
     chips: list[Chip]
     relaxations: list[Relaxation] = field(default_factory=list)
     limit_names: list[str] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -123,6 +171,7 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
         facets=_facets(filterset),
         chips=_chips(filterset, params, path),
         limit_names=[ProgramFilterSet.LIMITS[name][1] for name in limits],
+        near_misses=_near_misses(filterset),
     )
     if result.count == 0:
         result.relaxations = _relaxations(filterset, params, path)

@@ -29,6 +29,8 @@ class FactSpec:
     note: Callable[[Program], str | None] = lambda program: None
     number: Callable[[Program], Decimal | None] | None = None
     """For 'best in row': the number to minimise, when lower is better."""
+    unknown_text: str | None = None
+    """What an unknown value says instead of "Not published" (for derived figures)."""
 
 
 _HEDGES = ("typically", "often", "may", "tend to", "likely")
@@ -171,6 +173,14 @@ FACTS: tuple[FactSpec, ...] = (
     ),
     FactSpec("total_hours", "Total study hours", COST_TIME, display.total_hours, ("weekly_hours",)),
     FactSpec(
+        "price_per_hour",
+        "Price per study hour (derived)",
+        COST_TIME,
+        display.price_per_hour,
+        ("price", "weekly_hours"),
+        unknown_text="Cannot be derived: cost or study hours not published",
+    ),
+    FactSpec(
         "format",
         "Format",
         COST_TIME,
@@ -240,6 +250,30 @@ FACTS: tuple[FactSpec, ...] = (
 )
 
 
+QUESTIONS: dict[str, str] = {
+    "total_cost": "What does the whole program cost, including any exam or certificate fees?",
+    "duration": "How long does it take from the start to the credential?",
+    "weekly_hours": "How many hours a week does it take?",
+    "format": "Is it self-paced, or a cohort with fixed start dates?",
+    "platform": "Where is it delivered (which platform)?",
+    "assessment_type": "How is it assessed: a proctored exam, another assessment, or completion?",
+    "proctoring": "Is the exam proctored?",
+    "exam": "What does the exam involve (questions, time allowed, pass mark)?",
+    "cme_credit": "Does it carry CME credit, and how many credits?",
+    "framework": "Is the credential aligned with an external competency framework? Which one?",
+    "validity": "How long is the credential valid, and how is it renewed?",
+    "prerequisites": "What are the prerequisites?",
+    "topics": "Which topics does the curriculum cover?",
+    "modules": "How is it divided into courses or modules, and what does each cost?",
+}
+"""The question to ask a provider about each fact the sources do not publish."""
+
+
+def questions_for(facts: list[Fact]) -> list[str]:
+    """The ask-the-provider checklist: one question per fact that is not published."""
+    return [QUESTIONS[f.key] for f in facts if f.value is None and f.key in QUESTIONS]
+
+
 def citations_by_field(program: Program) -> dict[str, list[Citation]]:
     """The program's (prefetched) citations keyed by the field they support."""
     grouped: dict[str, list[Citation]] = {}
@@ -268,8 +302,7 @@ def facts_for(program: Program) -> list[Fact]:
     return facts
 
 
-def grouped_facts(program: Program) -> list[tuple[str, list[Fact]]]:
-    facts = facts_for(program)
+def group_facts(facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
     return [(group, [f for f in facts if f.spec.group == group]) for group in GROUPS]
 
 

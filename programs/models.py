@@ -203,12 +203,17 @@ class Provider(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     description = OptionalTextField(null=True, blank=True)
+    contact_email = models.EmailField(
+        null=True,
+        blank=True,
+        help_text="Where readers can send questions; the sources give none.",
+    )
 
     history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
         ordering = ["name"]
-        constraints = _not_blank("description")
+        constraints = _not_blank("description", "contact_email")
 
     def __str__(self) -> str:
         return self.name

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from programs import history
 from programs.browse import browse
-from programs.facts import grouped_facts
+from programs.facts import facts_for, group_facts, questions_for
 from programs.models import Document, Program, Role, RoleFit
 from programs.roles import role_fits_for_page
 
@@ -19,12 +19,14 @@ def program_detail(request, slug):
     fits = sorted(
         program.role_fits.all(), key=lambda fit: (fit.fit != "primary", fit.role.position)
     )
+    facts = facts_for(program)
     return render(
         request,
         "programs/program_detail.html",
         {
             "program": program,
-            "groups": grouped_facts(program),
+            "groups": group_facts(facts),
+            "questions": questions_for(facts),
             "fits": fits,
             "summary_citations": [
                 c for c in program.citations.all() if c.field in ("summary", "provider")

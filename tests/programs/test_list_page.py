@@ -33,15 +33,24 @@ def _grow_catalogue(n):
         )
 
 
-@pytest.mark.parametrize("query", ["", FILTERED, "?q=ai&sort=-cost&max_weeks=20"])
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        ("", LIST_QUERIES),
+        (FILTERED, LIST_QUERIES + 1),
+        ("?q=ai&sort=-cost&max_weeks=20", LIST_QUERIES + 1),
+        ("?role=clinicians&max_cost=2000", LIST_QUERIES + 2),
+    ],
+)
 def test_list_query_count_is_flat_from_6_to_500_programs(
-    client, catalog, query, django_assert_num_queries
+    client, catalog, query, queries, django_assert_num_queries
 ):
-    """Facets and results are aggregated in SQL: adding programs must not add queries."""
-    with django_assert_num_queries(LIST_QUERIES):
+    """Facets and results are aggregated in SQL: adding programs must not add queries.
+    A limit adds the near-miss query (its modules prefetch too, when it finds any)."""
+    with django_assert_num_queries(queries):
         small = client.get(reverse("programs:list") + query)
     _grow_catalogue(494)
-    with django_assert_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(queries):
         large = client.get(reverse("programs:list") + query)
     assert small.status_code == large.status_code == 200
     assert "of 500 programs" in large.content.decode()
@@ -160,3 +169,24 @@ def test_roles_index_and_home_link_every_role(client, catalog, django_assert_num
         assert role.get_absolute_url() in roles_html
         assert role.get_absolute_url() in home_html
     assert "Is it assessed, or only completed?" in home_html
+
+
+def test_a_budget_that_empties_the_list_names_the_near_misses(client, catalog):
+    """A clinician with $2,000: nothing within budget, Johns Hopkins is $990 over."""
+    from bs4 import BeautifulSoup
+
+    response = client.get(reverse("programs:list"), {"role": "clinicians", "max_cost": "2000"})
+    page = BeautifulSoup(response.content, "html.parser")
+    miss = page.find(id="near-miss-johns-hopkins-ai-in-healthcare")
+    assert miss.find(class_="near-miss__gap").get_text() == "$990 over your budget"
+    assert not page.find(id="near-miss-harvard-ai-in-health-care")  # $2,800 over is not near
+    checkbox = miss.find("input", attrs={"name": "programs"})
+    assert checkbox["form"] == "compare-form" and page.find(id="compare-form")
+
+
+def test_near_misses_follow_the_other_filters(client, catalog):
+    from bs4 import BeautifulSoup
+
+    response = client.get(reverse("programs:list"), {"role": "nursing-leaders", "max_cost": "2000"})
+    page = BeautifulSoup(response.content, "html.parser")
+    assert not page.find(class_="near-misses"), "Johns Hopkins is not for nursing leaders"
