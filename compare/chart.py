@@ -9,8 +9,12 @@ from decimal import Decimal
 from programs import display
 from programs.models import Program
 
-WIDTH, HEIGHT = 640, 360
-LEFT, RIGHT, TOP, BOTTOM = 72, 24, 20, 52
+WIDTH, HEIGHT = 480, 320
+LEFT, RIGHT, TOP, BOTTOM = 96, 20, 20, 56
+LABEL_HEIGHT = 18
+"""Vertical room one point label takes, in SVG units; closer labels are moved apart."""
+CHAR_WIDTH = 8.5
+"""Rough width of one label character at the chart's font size, for keeping labels inside."""
 
 
 @dataclass
@@ -21,6 +25,8 @@ class Point:
     label: str
     detail: str
     anchor: str
+    label_x: float = 0
+    label_y: float = 0
 
 
 @dataclass
@@ -45,6 +51,10 @@ class Chart:
     @property
     def x_label_x(self) -> float:
         return (self.left + self.right) / 2
+
+    @property
+    def y_label_y(self) -> float:
+        return (self.top + self.bottom) / 2
 
 
 def _nice_max(value: Decimal, steps: int = 4) -> tuple[Decimal, Decimal]:
@@ -83,15 +93,49 @@ def build_chart(programs: list[Program]) -> Chart:
         chart.x_ticks.append(Tick(x_at(weeks), f"{weeks.normalize():f}"))
         chart.y_ticks.append(Tick(y_at(cost), display.money(cost, "USD") or "$0"))
     for program, weeks, cost in known:
-        x = x_at(weeks)
         chart.points.append(
             Point(
                 program=program,
-                x=x,
+                x=x_at(weeks),
                 y=y_at(cost),
                 label=program.provider.short_name,
                 detail=f"{display.total_cost(program)}, {display.duration(program)}",
-                anchor="end" if x > chart.left + span_x * 0.7 else "start",
+                anchor="start",
             )
         )
+    _place_labels(chart)
     return chart
+
+
+def _place_labels(chart: Chart) -> None:
+    """Put each short label beside its point, inside the plot, clear of the others.
+
+    A label goes right of its point unless it would cross the right edge, then left; if left
+    would cross the y-axis it stays right. Labels closer than LABEL_HEIGHT are moved apart.
+    """
+    placed: list[Point] = []
+    for point in sorted(chart.points, key=lambda p: p.y):
+        width = len(point.label) * CHAR_WIDTH
+        fits_right = point.x + 12 + width <= chart.right
+        fits_left = point.x - 12 - width >= chart.left + 4
+        point.anchor = "start" if fits_right or not fits_left else "end"
+        point.label_x = point.x + 12 if point.anchor == "start" else point.x - 12
+        point.label_y = point.y
+        for other in placed:
+            if abs(other.label_y - point.label_y) < LABEL_HEIGHT and _overlap_x(other, point):
+                point.label_y = other.label_y + LABEL_HEIGHT
+        point.label_y = min(point.label_y, chart.bottom - 4)
+        placed.append(point)
+
+
+def _overlap_x(a: Point, b: Point) -> bool:
+    def span(p: Point) -> tuple[float, float]:
+        width = len(p.label) * CHAR_WIDTH
+        return (
+            (p.label_x, p.label_x + width)
+            if p.anchor == "start"
+            else (p.label_x - width, p.label_x)
+        )
+
+    (a1, a2), (b1, b2) = span(a), span(b)
+    return a1 < b2 and b1 < a2

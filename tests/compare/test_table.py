@@ -235,3 +235,39 @@ def test_json_marks_a_free_program_as_priced_not_unknown(catalog):
     free = data["programs"][1]
     assert free["total_cost"] == 0.0
     assert free["total_cost_is_approximate"] is False
+
+
+def test_chart_labels_stay_inside_the_plot_and_apart(db):
+    from decimal import Decimal
+
+    from compare.chart import CHAR_WIDTH, LABEL_HEIGHT
+    from tests.factories import ProgramFactory
+
+    programs = [
+        ProgramFactory(priced=True, price_amount=Decimal(cost), duration_weeks=Decimal(weeks))
+        for cost, weeks in ((1000, 10), (1010, 10.2), (5000, 40), (900, 1))
+    ]
+    for program in programs:
+        program.provider.short_name = "A rather long provider name"
+    chart = build_chart(programs)
+    spans = []
+    for point in chart.points:
+        width = len(point.label) * CHAR_WIDTH
+        left = point.label_x if point.anchor == "start" else point.label_x - width
+        assert left >= chart.left, "a label never runs over the y-axis numbers"
+        spans.append((left, left + width, point.label_y))
+    for i, (a1, a2, ay) in enumerate(spans):
+        for b1, b2, by in spans[i + 1 :]:
+            if a1 < b2 and b1 < a2:
+                assert abs(ay - by) >= LABEL_HEIGHT, "overlapping labels are moved apart"
+
+
+def test_chart_has_both_axis_labels_with_units(client, catalog):
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    response = client.get(reverse("compare:index"), {"programs": [HARVARD, JHU]})
+    svg = BeautifulSoup(response.content, "html.parser").find("svg", class_="chart__svg")
+    labels = [t.get_text() for t in svg.find_all("text", class_="chart__axis-label")]
+    assert labels == ["Total weeks", "Total cost (USD)"]
+    assert "about $4,800" in svg.find("desc").get_text()
