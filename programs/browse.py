@@ -277,7 +277,8 @@ def _chips(filterset: ProgramFilterSet, params: QueryDict, path: str) -> list[Ch
 
 
 def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> list[Relaxation]:
-    """For an empty result: how many programs removing each active filter would bring back."""
+    """For an empty result: every active filter, with how many programs removing it brings back
+    (0 included, so the reader sees which filters are not the ones in the way)."""
     relaxations = []
     for name, value, label in _chip_labels(filterset):
         if value is not None:
@@ -287,8 +288,7 @@ def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> l
             count = relaxed.filtered(Program.objects.for_listing()).count()
         else:
             count = filterset.filtered(Program.objects.for_listing(), exclude={name}).count()
-        if count:
-            relaxations.append(
-                Relaxation(label=label, url=_url(path, _without(params, name, value)), count=count)
-            )
+        relaxations.append(
+            Relaxation(label=label, url=_url(path, _without(params, name, value)), count=count)
+        )
     return relaxations

@@ -1,5 +1,7 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from programs import history
 from programs.browse import browse
@@ -63,6 +65,10 @@ def sources(request):
 
 
 def program_list(request):
+    # Shared URLs carry only the filters in use: a submitted form's empty fields are dropped.
+    kept = [(k, v) for k, values in request.GET.lists() for v in values if v.strip()]
+    if len(kept) != sum(len(values) for _, values in request.GET.lists()):
+        return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
     result = browse(request.GET, path=request.path)
     return render(request, "programs/program_list.html", {"result": result})
 

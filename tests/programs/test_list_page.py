@@ -1,3 +1,5 @@
+from urllib.parse import parse_qsl
+
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -138,8 +140,22 @@ _params = st.lists(
 )
 @given(params=_params)
 def test_random_query_strings_never_500(client, catalog, params):
-    response = client.get(reverse("programs:list"), params)
+    response = client.get(reverse("programs:list"), params, follow=True)
     assert response.status_code == 200
+    # At most one redirect, which drops the empty parameters and keeps the rest.
+    assert len(response.redirect_chain) <= 1
+    if response.redirect_chain:
+        kept = sorted((k, v) for k, v in params if v.strip())
+        assert sorted(parse_qsl(response.request["QUERY_STRING"])) == kept
+
+
+def test_a_submitted_form_s_empty_fields_are_dropped_from_the_url(client, catalog):
+    response = client.get(
+        reverse("programs:list"), {"q": "", "role": "clinicians", "max_cost": "", "sort": "cost"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/programs/?role=clinicians&sort=cost"
+    assert client.get(reverse("programs:list"), {"q": ""})["Location"] == "/programs/"
 
 
 def test_role_page_groups_primary_and_complement_with_quotes(

@@ -1,0 +1,57 @@
+"""From browsing to a decision in Chromium: the finder, near misses and the selection tally."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_physician_needing_cme_finds_stanford_and_compares_the_top_three(page):
+    assert page.goto("/finder/").status == 200
+    page.get_by_label("Your role").select_option("physicians")
+    page.get_by_label("I need CME credit").check()
+    page.get_by_role("button", name="Rank the programs").click()
+    first = page.locator(".finder-match").first
+    expect(first.locator(".finder-match__title")).to_contain_text("AI in Healthcare Specialization")
+    expect(first.locator(".judgement--met")).to_have_count(2)
+    page.get_by_role("link", name="Compare the top 3").click()
+    expect(page).to_have_url(re.compile(r"/compare/\?programs=stanford"))
+    expect(page.locator("thead th.compare-table__program")).to_have_count(3)
+
+
+def test_a_clinician_with_2000_sees_hopkins_990_over(page):
+    assert page.goto("/programs/?role=clinicians&max_cost=2000").status == 200
+    miss = page.locator("#near-miss-johns-hopkins-ai-in-healthcare")
+    expect(miss.locator(".near-miss__gap")).to_have_text("$990 over your budget")
+    miss.get_by_role("checkbox").check()
+    page.locator(".program-card", has_text="AI in Healthcare Specialization").get_by_role(
+        "checkbox"
+    ).check()
+    page.get_by_role("button", name="Compare selected").first.click()
+    expect(page.locator("thead th.compare-table__program")).to_have_count(2)
+
+
+def test_the_tally_stays_on_screen_while_ticking_on_a_phone(phone_page):
+    phone_page.set_viewport_size(PHONE)
+    assert phone_page.goto("/programs/").status == 200
+    tally = phone_page.locator(".compare-tally")
+    expect(tally).to_be_hidden()
+    boxes = phone_page.locator("input[name=programs][form=compare-form]")
+    for i in range(3):
+        boxes.nth(i).check()
+    expect(tally).to_be_visible()
+    box = tally.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], "in the viewport"
+    tally.get_by_role("button", name="Compare", include_hidden=True).click()
+    expect(phone_page.locator("thead th.compare-table__program")).to_have_count(3)
+
+
+def test_empty_fields_are_dropped_from_the_shared_url(page):
+    assert page.goto("/programs/").status == 200
+    page.get_by_role("checkbox", name=re.compile(r"^Clinicians")).check()
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"/programs/\?role=clinicians(&sort=name)?$"))
