@@ -10,6 +10,18 @@ from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
 
+SIX = "/compare/?" + "&".join(
+    f"programs={slug}"
+    for slug in (
+        "harvard-ai-in-health-care",
+        "johns-hopkins-ai-in-healthcare",
+        "iabac-ai-in-healthcare",
+        "cedars-sinai-applied-ai-health-systems",
+        "stanford-ai-in-healthcare",
+        "abaim-ai-in-medicine-certification",
+    )
+)
+
 THREE = (
     "/compare/?programs=harvard-ai-in-health-care&programs=johns-hopkins-ai-in-healthcare"
     "&programs=iabac-ai-in-healthcare"
@@ -51,29 +63,49 @@ def test_tick_three_compare_toggle_remove_and_download(page):
     ]
 
 
-def test_phone_keeps_the_first_column_visible_while_scrolling(phone_page):
-    phone_page.goto(THREE)
+def test_phone_shows_two_programs_side_by_side_with_labels_above(phone_page):
+    assert phone_page.goto(THREE).status == 200
     scroller = phone_page.locator(".compare-scroll")
-    label = phone_page.locator("th.compare-table__label", has_text="Total cost")
-    before = label.bounding_box()
+    box = scroller.bounding_box()
+    programs = phone_page.locator("th.compare-table__program")
+    for i in range(2):
+        cell = programs.nth(i).bounding_box()
+        assert (
+            cell["x"] >= box["x"] - 1 and cell["x"] + cell["width"] <= box["x"] + box["width"] + 1
+        )
+    header = phone_page.locator(".compare-table thead").bounding_box()
+    assert header["height"] <= 0.25 * box["height"], "the header takes little of the box"
+    label = phone_page.locator(".compare-table__label-row", has_text="Total cost")
+    expect(label).to_be_visible()
+    value = phone_page.locator("td", has_text="about $4,800").first
+    assert label.bounding_box()["y"] < value.bounding_box()["y"], "the label sits above"
+
+    # Scrolling sideways keeps the label in view; scrolling down keeps the names on top.
+    span = label.locator("span")
+    before = span.bounding_box()["x"]
     scroller.evaluate("el => el.scrollLeft = el.scrollWidth")
-    phone_page.wait_for_timeout(100)
-    assert scroller.evaluate("el => el.scrollLeft") > 0
-    after = label.bounding_box()
-    assert abs(after["x"] - before["x"]) < 1
-    assert after["x"] >= 0
+    phone_page.wait_for_function("document.querySelector('.compare-scroll').scrollLeft > 0")
+    assert abs(span.bounding_box()["x"] - before) < 1
     overflow = phone_page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
-
-    # Scrolling down the rows keeps the program names in view.
-    header = phone_page.locator("th.compare-table__program").first
     scroller.evaluate("el => el.scrollTop = 400")
-    phone_page.wait_for_timeout(100)
-    assert scroller.evaluate("el => el.scrollTop") > 0
-    box_top = scroller.bounding_box()["y"]
-    assert abs(header.bounding_box()["y"] - box_top) < 2  # pinned to the top of the scroller
+    phone_page.wait_for_function("document.querySelector('.compare-scroll').scrollTop > 0")
+    first = programs.first.bounding_box()
+    assert abs(first["y"] - scroller.bounding_box()["y"]) < 2
+
+
+def test_six_programs_fit_at_1280_and_names_stay_on_top(page):
+    assert page.goto(SIX).status == 200
+    programs = page.locator("th.compare-table__program")
+    expect(programs).to_have_count(6)
+    for i in range(6):
+        cell = programs.nth(i).bounding_box()
+        assert cell["x"] + cell["width"] <= 1280, f"column {i + 1} is off screen"
+    page.mouse.wheel(0, 1500)
+    page.wait_for_function("window.scrollY > 1000")
+    assert abs(programs.first.bounding_box()["y"]) < 2, "names stay pinned at the top"
 
 
 def test_compare_with_from_a_detail_page(page):
