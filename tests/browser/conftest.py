@@ -101,7 +101,25 @@ def public_paths():
             "&programs=johns-hopkins-ai-in-healthcare",
         ),
         ("not-found", "/programs/no-such-program/"),
+        ("finder", "/finder/"),
+        ("finder-nurse-leader", "/finder/?role=nursing-leaders&budget=2000"),
+        ("programs-near-miss", "/programs/?role=clinicians&max_cost=2000"),
+        ("changes", "/changes/"),
+        (
+            "compare-six",
+            "/compare/?programs=harvard-ai-in-health-care&programs=johns-hopkins-ai-in-healthcare"
+            "&programs=iabac-ai-in-healthcare&programs=cedars-sinai-applied-ai-health-systems"
+            "&programs=stanford-ai-in-healthcare&programs=abaim-ai-in-medicine-certification",
+        ),
     ]
     paths += [(f"program-{p.slug}", p.get_absolute_url()) for p in Program.objects.order_by("name")]
     paths += [(f"role-{r.slug}", r.get_absolute_url()) for r in Role.objects.all()]
     return paths
+
+
+def open_page(page, name: str, path: str):
+    """Go to a public page and check it answered as expected (404 only for the not-found one)."""
+    response = page.goto(path)
+    expected = 404 if name == "not-found" else 200
+    assert response.status == expected, f"{name} ({path}) answered {response.status}"
+    return response

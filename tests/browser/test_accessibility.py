@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import public_paths
+from tests.browser.conftest import open_page, public_paths
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_every_public_page_has_no_serious_axe_violations(page, scheme, capsys):
     page.emulate_media(color_scheme=scheme)
     report = {}
     for name, path in public_paths():
-        page.goto(path)
+        open_page(page, name, path)
         blocking, moderate = axe_violations(page)
         if moderate:
             print(f"[axe {scheme}] moderate on {name}: {moderate}")
@@ -38,7 +38,7 @@ def test_every_public_page_has_no_serious_axe_violations(page, scheme, capsys):
 def test_phone_layout_has_no_serious_axe_violations(phone_page):
     report = {}
     for name, path in public_paths():
-        phone_page.goto(path)
+        open_page(phone_page, name, path)
         blocking, _ = axe_violations(phone_page)
         if blocking:
             report[name] = blocking

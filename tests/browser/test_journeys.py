@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import public_paths
+from tests.browser.conftest import open_page, public_paths
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_keyboard_only_skip_link_then_a_program(page):
 def test_no_page_scrolls_sideways_on_a_phone(phone_page, width):
     phone_page.set_viewport_size({"width": width, "height": 844})
     for name, path in public_paths():
-        phone_page.goto(path)
+        open_page(phone_page, name, path)
         overflow = phone_page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, public_paths
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, open_page, public_paths
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def test_screenshot_every_public_page(browser, live_server, live_catalog, viewpo
     page = context.new_page()
     try:
         for name, path in public_paths():
-            page.goto(path)
+            open_page(page, name, path)
             target = SCREENSHOTS / f"{name}-{viewport['width']}.png"
             page.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 0
