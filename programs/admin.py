@@ -228,12 +228,7 @@ class ProgramAdmin(CatalogueAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_total_cost()
-            .prefetch_related("modules", "citations__document")
-        )
+        return super().get_queryset(request).prefetch_related("modules", "citations__document")
 
     def get_readonly_fields(self, request, obj=None):
         """With modules listed, the course count is derived from them (Program model)."""

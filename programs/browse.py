@@ -189,7 +189,7 @@ def _facets(filterset: ProgramFilterSet) -> list[Facet]:
     """Counts per option under every other active filter: one query per facet."""
     facets = []
     for name in FACETS:
-        base = filterset.filtered(Program.objects.with_derived(), exclude={name, "sort"}).order_by()
+        base = filterset.filtered(Program.objects.all(), exclude={name, "sort"}).order_by()
         if name == "role":
             # A role counts the programs of its whole family (physicians are clinicians).
             pairs = set(

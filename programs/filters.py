@@ -12,7 +12,6 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
 
 from programs.models import Program, Provider, Role, RoleFit, Topic
 
@@ -205,9 +204,6 @@ class ProgramFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset, exclude=()):
         """Apply every valid filter except those named in `exclude` (facet counts use that)."""
-        queryset = queryset.annotate(
-            weekly_hours_value=Coalesce("weekly_hours_max", "weekly_hours_min")
-        )
         for name, value in self.form.cleaned_data.items():
             if name in exclude:
                 continue

@@ -199,7 +199,7 @@ def deleted_programs():
 
 # The public change log --------------------------------------------------------------------
 
-_HIDDEN = {"id", "slug", "provider"}
+_HIDDEN = {"id", "slug", "provider", "total_cost_value", "weekly_hours_value", "total_weeks_value"}
 _LABELS = {
     "price_amount": "Price",
     "price_currency": "Price currency",

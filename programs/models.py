@@ -18,7 +18,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -304,52 +303,9 @@ class Topic(models.Model):
 
 
 class ProgramQuerySet(models.QuerySet):
-    def with_total_cost(self) -> "ProgramQuerySet":
-        """Annotate `total_cost_value`: price × courses for per-course pricing, else the price.
-
-        NULL when the price (or, for per-course pricing, the number of courses) is not published.
-        """
-        return self.annotate(
-            total_cost_value=Case(
-                When(
-                    price_basis=Program.PriceBasis.PER_COURSE,
-                    then=ExpressionWrapper(
-                        F("price_amount") * F("course_count"), output_field=MONEY
-                    ),
-                ),
-                default=F("price_amount"),
-                output_field=MONEY,
-            )
-        )
-
-    def with_total_weeks(self) -> "ProgramQuerySet":
-        """Annotate `total_weeks_value`: the stated duration, else the sum of module weeks.
-
-        NULL when neither is published (or any module's length is unknown).
-        """
-        module_weeks = (
-            Module.objects.filter(program=OuterRef("pk"))
-            .order_by()
-            .values("program")
-            .annotate(
-                total=Sum("weeks"), unknown=Sum(Case(When(weeks__isnull=True, then=1), default=0))
-            )
-            .filter(unknown=0)
-            .values("total")
-        )
-        return self.annotate(
-            total_weeks_value=Coalesce(
-                F("duration_weeks"), Subquery(module_weeks, output_field=WEEKS)
-            )
-        )
-
-    def with_derived(self) -> "ProgramQuerySet":
-        """Total cost and total weeks as annotations, for filtering and sorting in SQL."""
-        return self.with_total_cost().with_total_weeks()
-
     def for_listing(self) -> "ProgramQuerySet":
         """What every list of programs shows, loaded in a fixed number of queries."""
-        return self.select_related("provider").prefetch_related("modules").with_derived()
+        return self.select_related("provider").prefetch_related("modules")
 
     def for_detail(self) -> "ProgramQuerySet":
         """Everything the detail page shows, in a fixed number of queries."""
@@ -462,11 +418,50 @@ class Program(models.Model):
         help_text="The program's page on the provider's site. The sources give none.",
     )
 
+    # Derived figures stored for filtering and sorting at scale (issue #11). Each has one
+    # definition: the generated columns below are computed by the database from this row; the
+    # total weeks (which sums modules) is kept by `save()` and `sync_with_modules()`.
+    total_cost_value = models.GeneratedField(
+        expression=Case(
+            When(
+                price_basis="per_course",
+                then=ExpressionWrapper(F("price_amount") * F("course_count"), output_field=MONEY),
+            ),
+            default=F("price_amount"),
+            output_field=MONEY,
+        ),
+        output_field=MONEY,
+        db_persist=True,
+        verbose_name="total cost",
+    )
+    weekly_hours_value = models.GeneratedField(
+        expression=Coalesce(F("weekly_hours_max"), F("weekly_hours_min")),
+        output_field=models.DecimalField(max_digits=4, decimal_places=1),
+        db_persist=True,
+        verbose_name="most weekly hours",
+    )
+    total_weeks_value = models.DecimalField(
+        "total weeks", max_digits=6, decimal_places=1, null=True, blank=True, editable=False
+    )
+
     objects = ProgramQuerySet.as_manager()
-    history = HistoricalRecords(bases=[Revisioned], m2m_fields=[topics])
+    history = HistoricalRecords(
+        bases=[Revisioned],
+        m2m_fields=[topics],
+        excluded_fields=["total_cost_value", "weekly_hours_value"],
+    )
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["total_cost_value"], name="program_total_cost_idx"),
+            models.Index(fields=["total_weeks_value"], name="program_total_weeks_idx"),
+            models.Index(fields=["weekly_hours_value"], name="program_weekly_hours_idx"),
+            models.Index(fields=["assessment_type"], name="program_assessment_idx"),
+            models.Index(fields=["format"], name="program_format_idx"),
+            models.Index(fields=["framework"], name="program_framework_idx"),
+            models.Index(fields=["cme_credit"], name="program_cme_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(price_amount__gte=0),
@@ -547,6 +542,15 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Store the total weeks as `total_weeks` defines it, on every save (issue #11)."""
+        # A new program has no modules yet: its total is its stated duration, if any.
+        self.total_weeks_value = self.total_weeks if self.pk else self.duration_weeks
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "total_weeks_value" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "total_weeks_value"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
 
@@ -559,16 +563,24 @@ class Program(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def count_courses_from_modules(self) -> None:
-        """With modules listed, the number of courses is their number (issue #8).
+    def sync_with_modules(self) -> None:
+        """After any module write: the course count is the number of modules listed (issue #8)
+        and the stored total weeks follows the modules (issue #11).
 
-        Called after every module write (see programs/signals.py), so the per-course total
-        always multiplies by what is listed.
+        Called from programs/signals.py, so every write path keeps them.
         """
+        self.refresh_from_db(fields=["course_count", "total_weeks_value", "duration_weeks"])
+        if hasattr(self, "_prefetched_objects_cache"):
+            self._prefetched_objects_cache.pop("modules", None)
         count = self.modules.count()
+        changed = []
         if count and self.course_count != count:
             self.course_count = count
-            self.save(update_fields=["course_count"])
+            changed.append("course_count")
+        if self.total_weeks_value != self.total_weeks:
+            changed.append("total_weeks_value")
+        if changed:
+            self.save(update_fields=changed)
 
     @property
     def total_cost(self) -> Decimal | None:

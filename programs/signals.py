@@ -18,19 +18,28 @@ def refuse_quotes_not_in_their_source(sender, instance, **kwargs):
     instance.check_quote()
 
 
+@receiver(pre_save, sender=Program)
+def store_total_weeks_on_load(sender, instance, raw=False, **kwargs):
+    """loaddata skips Program.save(): store the total weeks from what is loaded so far."""
+    if raw:
+        instance.total_weeks_value = instance.total_weeks if instance.pk else None
+
+
 @receiver(post_save, sender=Module)
 @receiver(post_delete, sender=Module)
 def recount_courses(sender, instance, raw=False, **kwargs):
     """Keep the course count equal to the modules listed, whichever way modules change.
 
-    loaddata (raw) writes modules one by one: counting mid-load would record 1, 2, 3...
-    seed_catalog recounts once the whole fixture is in.
+    loaddata (raw) writes modules one by one: counting mid-load would record 1, 2, 3..., so
+    a raw write only refreshes the stored total weeks (without a history record).
     """
-    if raw:
-        return
     program = Program.objects.filter(pk=instance.program_id).first()
-    if program is not None:
-        program.count_courses_from_modules()
+    if program is None:
+        return
+    if raw:
+        Program.objects.filter(pk=program.pk).update(total_weeks_value=program.total_weeks)
+        return
+    program.sync_with_modules()
 
 
 @receiver(pre_create_historical_record)

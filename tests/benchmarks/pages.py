@@ -74,7 +74,7 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        call_command("loaddata", "catalog", verbosity=0)
+        call_command("seed_catalog", verbosity=0)
         client = Client()
         print(f"database: {connection.vendor}; {ROUNDS} requests per page")
         for size in (6, 500):
