@@ -9,11 +9,19 @@ from programs.facts import facts_for, group_facts, questions_for
 from programs.models import Document, Program, Role, RoleFit
 from programs.roles import role_fits_for_page
 
+HOME_PROGRAMS = 6
+"""Home is a fixed-size summary (issue #11): this many programs, then a link to the list."""
+ROLE_PAGE_SIZE = 25
+
 
 def home(request):
-    programs = Program.objects.for_listing().order_by("name")
+    programs = Program.objects.for_listing().order_by("name")[:HOME_PROGRAMS]
     roles = Role.objects.with_program_counts()
-    return render(request, "programs/home.html", {"programs": programs, "roles": roles})
+    return render(
+        request,
+        "programs/home.html",
+        {"programs": programs, "total": Program.objects.count(), "roles": roles},
+    )
 
 
 def program_detail(request, slug):
@@ -84,11 +92,12 @@ def role_detail(request, slug):
         RoleFit.objects.filter(role__in=Role.objects.family_of([role.slug]).values("pk"))
         .select_related("source", "role", "module", "program__provider")
         .prefetch_related("program__modules")
-        .order_by("program__name")
+        .order_by("-fit", "program__name", "pk")  # primary before complement
     )
-    primary, complement = role_fits_for_page(role, list(fits))
+    page = Paginator(fits, ROLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    primary, complement = role_fits_for_page(role, list(page.object_list))
     return render(
         request,
         "programs/role_detail.html",
-        {"role": role, "primary": primary, "complement": complement},
+        {"role": role, "primary": primary, "complement": complement, "page": page},
     )

@@ -161,8 +161,9 @@ def test_a_submitted_form_s_empty_fields_are_dropped_from_the_url(client, catalo
 def test_role_page_groups_primary_and_complement_with_quotes(
     client, catalog, django_assert_num_queries
 ):
-    """Role, its fits with programs and providers, their modules, footer sources and date."""
-    with django_assert_num_queries(5):
+    """Role, the page count, its fits with programs and providers, their modules, footer
+    sources and date."""
+    with django_assert_num_queries(6):
         response = client.get(reverse("programs:role", args=["clinicians"]))
     html = response.content.decode()
     primary, complement = html.split("Complements")
@@ -206,3 +207,17 @@ def test_near_misses_follow_the_other_filters(client, catalog):
     response = client.get(reverse("programs:list"), {"role": "nursing-leaders", "max_cost": "2000"})
     page = BeautifulSoup(response.content, "html.parser")
     assert not page.find(class_="near-misses"), "Johns Hopkins is not for nursing leaders"
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_role_pages_paginate_at_a_flat_query_count(
+    client, catalog, extra, django_assert_num_queries
+):
+    role = Role.objects.get(slug="nursing-leaders")
+    for _ in range(extra):
+        RoleFitFactory(role=role, source_id=1, rationale=GUIDE_SENTENCE)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("programs:role", args=[role.slug]))
+    html = response.content.decode()
+    assert html.count('class="fit-grid__item"') == min(1 + extra, 25)
+    assert ('rel="next"' in html) == bool(extra)

@@ -11,8 +11,9 @@ SLUGS = ALL
 
 
 def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
-    """Programs with provider, their modules, roles with counts, footer sources and date."""
-    with django_assert_num_queries(5):
+    """Programs with provider, their modules, the total, roles with counts, footer sources and
+    date."""
+    with django_assert_num_queries(6):
         response = client.get(reverse("programs:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -84,3 +85,18 @@ def test_sources_page_names_the_vendor_document(client, catalog, django_assert_n
     assert not essay.find(class_="badge--vendor")
     assert "9 November 2022" in essay.get_text()
     assert "10.5281/zenodo.17997722" in essay.get_text()
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_home_is_a_fixed_size_summary(client, catalog, extra, django_assert_num_queries):
+    """However large the catalogue, home shows six programs and links to the rest."""
+    from tests.factories import ProgramFactory
+
+    for _ in range(extra):
+        ProgramFactory()
+    with django_assert_num_queries(6):
+        response = client.get(reverse("programs:home"))
+    page = BeautifulSoup(response.content, "html.parser")
+    assert len(page.select(".card-grid .program-card")) == 6
+    heading = " ".join(page.find(id="all-programs").get_text().split())
+    assert heading == ("All 6 programs" if not extra else f"6 of {6 + extra} programs")
