@@ -8,6 +8,7 @@ from compare.finder import rank
 from compare.forms import FinderForm
 from compare.selection import MAX_PROGRAMS, select_programs
 from compare.table import build_summary, build_table
+from programs.caching import public_page
 from programs.facts import facts_for, questions_for
 from programs.models import Program, Role
 
@@ -30,6 +31,7 @@ def _notices(selection) -> list[str]:
     return notices
 
 
+@public_page
 def compare(request, *, template="compare/compare.html", summary=False):
     selection = select_programs(request.GET.getlist("programs"))
     notices = _notices(selection)
@@ -79,6 +81,7 @@ def compare(request, *, template="compare/compare.html", summary=False):
     )
 
 
+@public_page
 def compare_print(request):
     return compare(request, template="compare/print.html", summary=True)
 
@@ -90,6 +93,7 @@ def _selection_query(slugs: list[str]) -> str:
 FINDER_COMPARE_TOP = 3
 
 
+@public_page
 def finder(request):
     """Every program ranked against the reader's needs, each judgement explained."""
     roles = list(Role.objects.order_by("position", "name"))

@@ -793,3 +793,18 @@ class Citation(models.Model):
 
     def check_quote(self) -> None:
         check_quote(self, document_field="document", quote_field="quote")
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number goes up on every catalogue write (issue #11).
+
+    Every cached page and every ETag carries it, so no server, worker or CDN serves a page
+    built from facts that have since changed. It lives in the database, shared by every app
+    server, whatever the cache backend.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Catalogue version {self.version}"

@@ -3,7 +3,7 @@
 Model validation (clean) covers forms and admin; these receivers cover the paths that skip it.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
@@ -46,3 +46,18 @@ def recount_courses(sender, instance, raw=False, **kwargs):
 def tag_revision(sender, history_instance, **kwargs):
     """Every record one edit writes carries that edit's revision id."""
     history_instance.revision = history.current_revision()
+
+
+def _bump_catalogue_version(sender, **kwargs):
+    """Any write to the catalogue makes every cached page stale (programs/caching.py)."""
+    from programs import caching
+
+    caching.bump()
+
+
+for _model in history.CATALOGUE_MODELS:
+    post_save.connect(_bump_catalogue_version, sender=_model, dispatch_uid=f"bump-{_model}")
+    post_delete.connect(_bump_catalogue_version, sender=_model, dispatch_uid=f"bump-del-{_model}")
+m2m_changed.connect(
+    _bump_catalogue_version, sender=Program.topics.through, dispatch_uid="bump-topics"
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from programs import views
+from programs.caching import public_page
 from programs.feeds import RecentChangesFeed
 
 app_name = "programs"
@@ -13,5 +14,5 @@ urlpatterns = [
     path("roles/<slug:slug>/", views.role_detail, name="role"),
     path("sources/", views.sources, name="sources"),
     path("changes/", views.changes, name="changes"),
-    path("changes/feed/", RecentChangesFeed(), name="changes_feed"),
+    path("changes/feed/", public_page(RecentChangesFeed()), name="changes_feed"),
 ]

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from programs import history
 from programs.browse import browse
+from programs.caching import public_page
 from programs.facts import facts_for, group_facts, questions_for
 from programs.models import Document, Program, Role, RoleFit
 from programs.roles import role_fits_for_page
@@ -14,6 +15,7 @@ HOME_PROGRAMS = 6
 ROLE_PAGE_SIZE = 25
 
 
+@public_page
 def home(request):
     programs = Program.objects.for_listing().order_by("name")[:HOME_PROGRAMS]
     roles = Role.objects.with_program_counts()
@@ -24,6 +26,7 @@ def home(request):
     )
 
 
+@public_page
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.for_detail(), slug=slug)
     fits = sorted(
@@ -55,6 +58,7 @@ PROGRAM_CHANGES_SHOWN = 10
 CHANGES_PER_PAGE = 25
 
 
+@public_page
 def changes(request):
     """Recent changes to every program's facts, newest first; no editor names."""
     page = Paginator(history.program_change_records(), CHANGES_PER_PAGE).get_page(
@@ -67,11 +71,13 @@ def changes(request):
     )
 
 
+@public_page
 def sources(request):
     documents = Document.objects.order_by("pk")
     return render(request, "programs/sources.html", {"documents": documents})
 
 
+@public_page
 def program_list(request):
     # Shared URLs carry only the filters in use: a submitted form's empty fields are dropped.
     kept = [(k, v) for k, values in request.GET.lists() for v in values if v.strip()]
@@ -81,11 +87,13 @@ def program_list(request):
     return render(request, "programs/program_list.html", {"result": result})
 
 
+@public_page
 def role_list(request):
     roles = Role.objects.with_program_counts()
     return render(request, "programs/role_list.html", {"roles": roles})
 
 
+@public_page
 def role_detail(request, slug):
     role = get_object_or_404(Role, slug=slug)
     fits = (

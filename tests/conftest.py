@@ -18,6 +18,16 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached pages (the database version restarts with each test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def catalog(db):
     """The real catalogue from fixtures/catalog.json, loaded as `make run` loads it."""

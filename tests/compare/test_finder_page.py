@@ -77,5 +77,5 @@ def test_finder_query_count_does_not_grow_with_the_catalogue(
     topics, role fits and citations, and the footer's two."""
     for _ in range(extra):
         ProgramFactory()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         _get(client, role="clinicians", budget="3000", cme="on")

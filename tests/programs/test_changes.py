@@ -121,9 +121,9 @@ def test_changes_and_detail_query_counts_do_not_grow_with_history(
             module.weeks = 3
             module.save()
             program.save()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("programs:changes")).status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(reverse("programs:detail", args=["extra-0"])).status_code == 200
 
 

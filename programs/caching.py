@@ -1,0 +1,92 @@
+"""Public pages cached per catalogue version, with ETag and Last-Modified (issue #11).
+
+Every catalogue write bumps `CatalogueVersion` (programs/signals.py); the version is read once
+per request (one query) and is part of every cache key and ETag, so a write makes every cached
+page and every client's copy stale at once, on every app server.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponseNotModified
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+from programs.models import CatalogueVersion
+
+PAGE_TIMEOUT = 60 * 60
+"""Cached pages expire after an hour even if nothing changes (they are keyed by version)."""
+
+
+def bump() -> None:
+    """Record a catalogue write: every page cached or sent before it is now stale."""
+    updated = CatalogueVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        CatalogueVersion.objects.get_or_create(pk=1)
+
+
+def _state(request) -> tuple[int, object]:
+    if not hasattr(request, "_catalogue_version"):
+        row = CatalogueVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+        request._catalogue_version = row or (0, timezone.now())
+    return request._catalogue_version
+
+
+def _path_hash(request) -> str:
+    return hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+
+
+def _etag(request) -> str:
+    version, _ = _state(request)
+    return quote_etag(f"v{version}-{_path_hash(request)}")
+
+
+def _client_is_current(request, etag: str, changed_at) -> bool:
+    """The client's copy is this version (If-None-Match wins over If-Modified-Since)."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match:
+        return etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+    return since is not None and int(changed_at.timestamp()) <= since
+
+
+def _personal(request) -> bool:
+    """Pages for a signed-in editor or with a flash message are never shared."""
+    return "messages" in request.COOKIES or (
+        "sessionid" in request.COOKIES and request.user.is_authenticated
+    )
+
+
+def public_page(view):
+    """Serve a public page from the cache for this catalogue version, or build and store it;
+    answer 304 Not Modified when the client already has this version."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _personal(request):
+            response = view(request, *args, **kwargs)
+            response["Cache-Control"] = "private, no-cache"
+            return response
+        version, changed_at = _state(request)
+        etag = _etag(request)
+        if _client_is_current(request, etag, changed_at):
+            response = HttpResponseNotModified()
+        else:
+            key = f"page:{version}:{_path_hash(request)}"
+            response = cache.get(key)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code == 200 and not response.streaming:
+                    cache.set(key, response, PAGE_TIMEOUT)
+        if response.status_code in (200, 304):
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(changed_at.timestamp())
+        # A CDN or browser may store the page but must revalidate it: never a stale fact.
+        response["Cache-Control"] = "public, no-cache"
+        return response
+
+    return wrapper
