@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret
 
-.PHONY: run test test-fast browser screenshots lint format check bench clean
+.PHONY: run test test-fast browser screenshots lint format check bench serve cluster-check clean
 
 # Python 3.12+: whatever .python-version selects through pyenv, else python3.13/3.12 on PATH.
 $(PY):
@@ -55,6 +55,14 @@ check: $(STAMP)
 bench: $(STAMP)  ## Page timings and peak memory at 6 and 500 programs, printed as numbers
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m tests.benchmarks.pages
+
+serve: $(STAMP)  ## Production settings under gunicorn on 127.0.0.1 (set DJANGO_SECRET_KEY; PORT, DATABASE_URL, REDIS_URL optional)
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn certcatalog.wsgi --bind 127.0.0.1:$${PORT:-8000} --workers $$((2 * $$(nproc) + 1))
+
+cluster-check: $(STAMP)  ## Two gunicorn servers on one PostgreSQL and one Redis: an edit through one shows on the other
+	$(PY) -m tests.cluster_check
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles screenshots

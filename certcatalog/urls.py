@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 admin.site.site_header = "certcatalog editors"
@@ -6,7 +8,14 @@ admin.site.site_title = "certcatalog admin"
 admin.site.index_title = "Keep the catalogue true"
 admin.site.enable_nav_sidebar = False  # the change form needs the width (issue #8)
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico; the icon is a hashed static SVG."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("programs.urls")),
     path("", include("compare.urls")),
     path("admin/", admin.site.urls),

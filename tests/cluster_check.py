@@ -1,0 +1,177 @@
+"""make cluster-check: two app servers share one PostgreSQL and one Redis (issue #11).
+
+Starts two gunicorn instances on 127.0.0.1 (ports 8101 and 8102) with production settings,
+both on the same PostgreSQL database and Redis, warms a page on B, edits the program in admin
+through A (a real login and a real form post), and shows the new value on B's very next
+request. Traffic goes only to 127.0.0.1; both servers are stopped at the end.
+"""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+SLUG = "johns-hopkins-ai-in-healthcare"
+PORTS = (8101, 8102)
+DATABASE = "certcatalog_cluster_check"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=os.environ.get(
+            "CLUSTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+        ),
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_DEBUG="0",
+    )
+    return env
+
+
+def _manage(env, *args) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def _create_database() -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        c.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def _start(env, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "certcatalog.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def _wait(port: int) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise SystemExit(f"server on {port} did not start")
+
+
+def _get(port: int, path: str) -> tuple[str, str]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return response.read().decode(), response.headers["ETag"]
+
+
+def _edit_in_admin(port: int, env: dict, price: str) -> None:
+    """Log in to admin on this server and post the program's change form back with a price."""
+    sys.path.insert(0, str(ROOT))
+    from tests.forms import as_post_data, form_fields
+
+    username, password = "cluster-editor", secrets.token_urlsafe(16)
+    subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            username,
+            "--email",
+            "editor@example.org",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": password},
+        check=True,
+        capture_output=True,
+    )
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+
+    def post(url: str, data: dict) -> str:
+        body = urllib.parse.urlencode(data, doseq=True).encode()
+        request = urllib.request.Request(url, data=body, headers={"Referer": url})
+        with opener.open(request, timeout=10) as response:
+            return response.geturl()
+
+    login = opener.open(f"{base}/admin/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
+    post(
+        f"{base}/admin/login/",
+        {
+            "csrfmiddlewaretoken": token,
+            "username": username,
+            "password": password,
+            "next": "/admin/",
+        },
+    )
+    listing = opener.open(f"{base}/admin/programs/program/?q=Hopkins", timeout=10).read().decode()
+    change = re.search(r'href="(/admin/programs/program/\d+/change/)', listing).group(1)
+    html = opener.open(base + change, timeout=10).read().decode()
+    data = as_post_data(form_fields(html, "program_form"), {"price_amount": price})
+    data["_save"] = ["Save"]
+    landed = post(base + change, data)
+    if not landed.endswith("/admin/programs/program/"):
+        raise SystemExit(f"the admin save did not go through (landed on {landed})")
+
+
+def main() -> None:
+    env = _env()
+    _create_database()
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "seed_catalog")
+    _manage(env, "collectstatic", "--noinput", "-v0")
+    servers = [_start(env, port) for port in PORTS]
+    try:
+        for port in PORTS:
+            _wait(port)
+        a, b = PORTS
+        before, etag_before = _get(b, f"/programs/{SLUG}/")
+        assert "$2,990" in before, "B shows the seeded price"
+        _get(b, f"/programs/{SLUG}/")  # now served from the shared cache
+        started = time.perf_counter()
+        _edit_in_admin(a, env, "3210")
+        after, etag_after = _get(b, f"/programs/{SLUG}/")
+        took = (time.perf_counter() - started) * 1000
+        ok = "$3,210" in after and etag_after != etag_before
+        print(f"app servers: 127.0.0.1:{a} (A) and 127.0.0.1:{b} (B), one PostgreSQL, one Redis")
+        print(f"B before the edit: $2,990, ETag {etag_before}")
+        print(
+            f"edit through A's admin, then B's very next request: "
+            f"{'$3,210' if '$3,210' in after else 'STALE'}, ETag {etag_after} ({took:.0f} ms)"
+        )
+        print("cluster check:", "passed" if ok else "FAILED")
+        if not ok:
+            raise SystemExit(1)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
