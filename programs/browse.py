@@ -13,8 +13,8 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import QueryDict
 
 from programs import display
-from programs.filters import UNKNOWN, UNKNOWN_LABEL, ProgramFilterSet
-from programs.models import Program, Role, RoleFit
+from programs.filters import UNKNOWN_LABEL, ProgramFilterSet
+from programs.models import Program
 
 PAGE_SIZE = 25
 FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
@@ -186,44 +186,30 @@ def _selected(filterset: ProgramFilterSet, name: str) -> list[str]:
 
 
 def _facets(filterset: ProgramFilterSet) -> list[Facet]:
-    """Counts per option under every other active filter: one query per facet."""
+    """Counts per option under every other active filter, all in one aggregate query:
+    one conditional Count(filter=...) per option (issue #11)."""
+    filterset.errors  # noqa: B018 -- validates, so cleaned_data holds the usable filters
+    aggregates = {}
+    for name in FACETS:
+        others = filterset.conditions(exclude={name})
+        for i, (value, _label) in enumerate(filterset.form.fields[name].choices):
+            if value == "":
+                continue
+            option = filterset.condition(name, value if name == "cme" else [value])
+            aggregates[f"{name}__{i}"] = Count("pk", filter=others & option)
+    counts = filterset.prepare(Program.objects.all()).aggregate(**aggregates)
     facets = []
     for name in FACETS:
-        base = filterset.filtered(Program.objects.all(), exclude={name, "sort"}).order_by()
-        if name == "role":
-            # A role counts the programs of its whole family (physicians are clinicians).
-            pairs = set(
-                RoleFit.objects.filter(program__in=base.values("pk"))
-                .values_list("program_id", "role__slug")
-                .order_by()
-            )
-            families = Role.objects.families()
-            counts = {
-                slug: len({program for program, role in pairs if role in family})
-                for slug, family in families.items()
-            }
-        elif name == "cme":
-            rows = base.values_list("cme_credit").annotate(n=Count("pk")).order_by()
-            keys = {True: "yes", False: "no", None: UNKNOWN}
-            counts = {keys[value]: n for value, n in rows}
-        else:
-            rows = base.values_list(_CHOICE_FACETS[name]).annotate(n=Count("pk")).order_by()
-            counts = {(value if value is not None else UNKNOWN): n for value, n in rows}
-            if name == "assessment":
-                counts = {
-                    key: sum(counts.get(k, 0) for k in Program.ASSESSMENT_INCLUDES.get(key, (key,)))
-                    for key in {*counts, *Program.ASSESSMENT_INCLUDES}
-                }
         selected = _selected(filterset, name)
         field = filterset.form.fields[name]
         options = [
             Option(
                 value=str(value),
                 label=str(label),
-                count=counts.get(value, 0),
+                count=counts[f"{name}__{i}"],
                 selected=value in selected,
             )
-            for value, label in field.choices
+            for i, (value, label) in enumerate(field.choices)
             if value != ""
         ]
         facets.append(Facet(name=name, legend=field.label, options=options, multiple=name != "cme"))

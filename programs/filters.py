@@ -86,7 +86,7 @@ class ProgramFilterSet(django_filters.FilterSet):
         choices=_with_unknown(Program.Framework.choices),
     )
     provider_kind = django_filters.MultipleChoiceFilter(
-        field_name="provider__kind", label="Provider", choices=Provider.Kind.choices
+        method="filter_choice", label="Provider", choices=Provider.Kind.choices
     )
     hide_unpublished = django_filters.BooleanFilter(
         method="filter_nothing",
@@ -123,12 +123,41 @@ class ProgramFilterSet(django_filters.FilterSet):
         # Resolve the role choices once per request instead of on every iteration.
         self.form.fields["role"].choices = list(_role_choices())
 
-    # -- filters ------------------------------------------------------------------------------
+    # -- filters: each is one condition (a Q), used to filter and to count facets ---------
 
-    def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
+    def condition(self, name: str, value) -> Q | None:
+        """The condition one filter puts on programs, or None when it asks for nothing."""
+        if value in (None, "", [], ()):
+            return None
+        match name:
+            case "q":
+                return self._text_condition(value.strip()) if value.strip() else None
+            case "role":
+                fits = RoleFit.objects.filter(
+                    program=OuterRef("pk"), role__in=Role.objects.family_of(value).values("pk")
+                )
+                return Q(Exists(fits))
+            case "assessment" | "format" | "framework":
+                field = self.CHOICE_FIELDS[name]
+                known = [v for v in value if v != UNKNOWN]
+                if name == "assessment":
+                    known = [k for v in known for k in Program.ASSESSMENT_INCLUDES.get(v, (v,))]
+                condition = Q(**{f"{field}__in": known})
+                if UNKNOWN in value:
+                    condition |= Q(**{f"{field}__isnull": True})
+                return condition
+            case "cme":
+                if value == UNKNOWN:
+                    return Q(cme_credit__isnull=True)
+                return Q(cme_credit=(value == "yes")) if value in ("yes", "no") else None
+            case "provider_kind":
+                return Q(provider__kind__in=value)
+            case name if name in self.LIMITS:
+                field, _ = self.LIMITS[name]
+                return Q(**{f"{field}__lte": value}) | Q(**{f"{field}__isnull": True})
+        return None
+
+    def _text_condition(self, value: str) -> Q:
         topics = Topic.objects.filter(programs=OuterRef("pk"), name__icontains=value)
         match = (
             Q(name__icontains=value)
@@ -138,45 +167,25 @@ class ProgramFilterSet(django_filters.FilterSet):
             | Q(Exists(topics))
         )
         if connection.vendor == "postgresql":
-            # Stemmed, websearch-style matching ("governing" finds "governance") on PostgreSQL.
+            # Stemmed, websearch-style matching ("governing" finds "governance"); the `search`
+            # annotation is added by `prepare()`.
+            match |= Q(search=SearchQuery(value, search_type="websearch"))
+        return match
+
+    def prepare(self, queryset):
+        """Annotations the conditions need (PostgreSQL's search vector when searching)."""
+        data = getattr(self.form, "cleaned_data", {})
+        if connection.vendor == "postgresql" and (data.get("q") or "").strip():
             queryset = queryset.annotate(
                 search=SearchVector("name", "summary", "provider__name", "best_for")
             )
-            match |= Q(search=SearchQuery(value, search_type="websearch"))
-        return queryset.filter(match)
-
-    def filter_role(self, queryset, name, value):
-        if not value:
-            return queryset
-        fits = RoleFit.objects.filter(
-            program=OuterRef("pk"), role__in=Role.objects.family_of(value).values("pk")
-        )
-        return queryset.filter(Exists(fits))
-
-    def filter_choice(self, queryset, name, value):
-        if not value:
-            return queryset
-        field = self.CHOICE_FIELDS[name]
-        known = [v for v in value if v != UNKNOWN]
-        if name == "assessment":
-            known = [k for v in known for k in Program.ASSESSMENT_INCLUDES.get(v, (v,))]
-        condition = Q(**{f"{field}__in": known})
-        if UNKNOWN in value:
-            condition |= Q(**{f"{field}__isnull": True})
-        return queryset.filter(condition)
-
-    def filter_cme(self, queryset, name, value):
-        if value == UNKNOWN:
-            return queryset.filter(cme_credit__isnull=True)
-        if value in ("yes", "no"):
-            return queryset.filter(cme_credit=(value == "yes"))
         return queryset
 
-    def filter_limit(self, queryset, name, value):
-        if value is None:
-            return queryset
-        field, _ = self.LIMITS[name]
-        return queryset.filter(Q(**{f"{field}__lte": value}) | Q(**{f"{field}__isnull": True}))
+    def _apply(self, queryset, name, value):
+        condition = self.condition(name, value)
+        return queryset if condition is None else queryset.filter(condition)
+
+    filter_text = filter_role = filter_choice = filter_cme = filter_limit = _apply
 
     def filter_nothing(self, queryset, name, value):
         """Applied in filter_queryset, once every limit is known."""
@@ -202,15 +211,25 @@ class ProgramFilterSet(django_filters.FilterSet):
             condition = q if condition is None else condition | q
         return condition
 
-    def filter_queryset(self, queryset, exclude=()):
-        """Apply every valid filter except those named in `exclude` (facet counts use that)."""
-        for name, value in self.form.cleaned_data.items():
-            if name in exclude:
-                continue
-            queryset = self.filters[name].filter(queryset, value)
+    def conditions(self, exclude=()) -> Q:
+        """Every valid filter's condition, ANDed, except those named in `exclude`."""
+        data = self.form.cleaned_data
+        combined = Q()
+        for name, value in data.items():
+            if name not in exclude:
+                condition = self.condition(name, value)
+                if condition is not None:
+                    combined &= condition
         unconfirmed = self.unconfirmed_condition()
-        if unconfirmed is not None and self.form.cleaned_data.get("hide_unpublished"):
-            queryset = queryset.exclude(unconfirmed)
+        if unconfirmed is not None and data.get("hide_unpublished"):
+            combined &= ~unconfirmed
+        return combined
+
+    def filter_queryset(self, queryset, exclude=()):
+        """Apply every valid filter except those named in `exclude`, then the sort."""
+        queryset = self.prepare(queryset).filter(self.conditions(exclude))
+        if "sort" not in exclude:
+            queryset = self.filters["sort"].filter(queryset, self.form.cleaned_data.get("sort"))
         return queryset
 
     def filtered(self, queryset, exclude=()):

@@ -11,10 +11,10 @@ from tests.seed import GUIDE_SENTENCE
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 15
-"""Role choices, result count, page of programs, their modules, catalogue total, six facet counts
-(the role facet also reads the role families), footer sources and date: the same at 6 programs
-and at 500."""
+LIST_QUERIES = 9
+"""Catalogue version, role choices, result count, page of programs, their modules, catalogue
+total, every facet count in one aggregate query, footer sources and date: the same at 6
+programs and at 500."""
 
 FILTERED = (
     "?role=clinicians&max_cost=3000&assessment=unknown&assessment=completion_based&cme=unknown"
