@@ -7,20 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import axe_violations
+from tests.seed import ALL
 
 pytestmark = pytest.mark.browser
 
-SIX = "/compare/?" + "&".join(
-    f"programs={slug}"
-    for slug in (
-        "harvard-ai-in-health-care",
-        "johns-hopkins-ai-in-healthcare",
-        "iabac-ai-in-healthcare",
-        "cedars-sinai-applied-ai-health-systems",
-        "stanford-ai-in-healthcare",
-        "abaim-ai-in-medicine-certification",
-    )
-)
+SIX = "/compare/?" + "&".join(f"programs={slug}" for slug in ALL)
 
 THREE = (
     "/compare/?programs=harvard-ai-in-health-care&programs=johns-hopkins-ai-in-healthcare"
@@ -125,14 +116,7 @@ def test_axe_passes_on_the_compare_page(page):
 
 @pytest.mark.parametrize("count", [2, 6])
 def test_print_summary_fits_on_one_landscape_page(page, count):
-    slugs = [
-        "harvard-ai-in-health-care",
-        "johns-hopkins-ai-in-healthcare",
-        "iabac-ai-in-healthcare",
-        "cedars-sinai-applied-ai-health-systems",
-        "stanford-ai-in-healthcare",
-        "abaim-ai-in-medicine-certification",
-    ][:count]
+    slugs = ALL[:count]
     page.goto("/compare/print/?" + "&".join(f"programs={s}" for s in slugs))
     expect(page.get_by_role("heading", level=1)).to_contain_text("comparison summary")
     pdf = page.pdf(prefer_css_page_size=True)
