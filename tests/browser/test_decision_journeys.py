@@ -55,3 +55,22 @@ def test_empty_fields_are_dropped_from_the_shared_url(page):
     page.get_by_role("checkbox", name=re.compile(r"^Clinicians")).check()
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(re.compile(r"/programs/\?role=clinicians(&sort=name)?$"))
+
+
+def test_on_a_phone_results_come_first_and_filters_wait_behind_a_disclosure(phone_page):
+    phone_page.set_viewport_size(PHONE)
+    assert phone_page.goto("/programs/?role=clinicians").status == 200
+    budget = phone_page.get_by_label("Budget (USD)")
+    expect(budget).to_be_hidden()
+    results = phone_page.locator("#results-heading").bounding_box()
+    summary = phone_page.locator(".filters-disclosure__summary")
+    expect(summary).to_have_text("Filters (1 active)")
+    assert results["y"] < summary.bounding_box()["y"], "results first"
+    summary.click()
+    expect(budget).to_be_visible()
+
+
+def test_on_a_desktop_the_filter_panel_is_open(page):
+    assert page.goto("/programs/").status == 200
+    expect(page.get_by_label("Budget (USD)")).to_be_visible()
+    expect(page.locator(".filters-disclosure__summary")).to_be_hidden()
