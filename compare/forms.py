@@ -63,3 +63,19 @@ class FinderForm(forms.Form):
             portable=bool(data.get("portable")),
             pace=data.get("pace") or None,
         )
+
+
+class PaceForm(forms.Form):
+    """The compare page's optional 'hours a week you can study'."""
+
+    hours = forms.DecimalField(
+        label="Your hours a week",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=80,
+        max_digits=4,
+        decimal_places=1,
+    )
+
+    def weekly_hours(self) -> Decimal | None:
+        return self.cleaned_data.get("hours") if self.is_valid() else None

@@ -7,7 +7,7 @@ own state ("Not published"): it never makes a row count as different, and it is 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from programs import facts
+from programs import display, facts
 from programs.models import Citation, Program, Role, RoleFit
 
 FIT_BY_ROLE = "Fit by role"
@@ -224,9 +224,29 @@ def build_summary(programs: list[Program]) -> Table:
     return Table(programs=programs, groups=groups)
 
 
-def build_table(programs: list[Program]) -> Table:
-    """The comparison of these programs (loaded with `Program.objects.for_detail()`)."""
+def _pace_row(programs: list[Program], weekly_hours: Decimal) -> Row:
+    """Derived: weeks to finish each program at the reader's weekly hours."""
+    cells = [
+        Cell(
+            value=display.weeks_at_pace(program, weekly_hours),
+            empty_text="Cannot be derived: study hours not published",
+        )
+        for program in programs
+    ]
+    return Row(
+        key="weeks_at_pace",
+        label=f"Weeks at your {display.number(weekly_hours)} hours a week (derived)",
+        group=facts.COST_TIME,
+        cells=cells,
+    )
+
+
+def build_table(programs: list[Program], *, weekly_hours: Decimal | None = None) -> Table:
+    """The comparison of these programs (loaded with `Program.objects.for_detail()`); with the
+    reader's weekly hours, a derived row of weeks to finish at that pace."""
     grouped = _fact_rows(programs)
+    if weekly_hours:
+        grouped[facts.COST_TIME].append(_pace_row(programs, weekly_hours))
     grouped[FIT_BY_ROLE] = _fit_rows(programs)
     grouped[SOURCES] = _source_rows(programs)
     groups = [RowGroup(name, grouped[name]) for name in GROUP_ORDER if grouped.get(name)]

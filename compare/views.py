@@ -5,7 +5,7 @@ from django.utils import timezone
 from compare import export
 from compare.chart import build_chart
 from compare.finder import rank
-from compare.forms import FinderForm
+from compare.forms import FinderForm, PaceForm
 from compare.selection import MAX_PROGRAMS, select_programs
 from compare.table import build_summary, build_table
 from programs.caching import public_page
@@ -43,7 +43,13 @@ def compare(request, *, template="compare/compare.html", summary=False):
             {"selection": selection, "notices": notices, "picker": picker},
         )
 
-    table = (build_summary if summary else build_table)(selection.programs)
+    pace = PaceForm(request.GET)
+    weekly_hours = pace.weekly_hours()
+    table = (
+        build_summary(selection.programs)
+        if summary
+        else build_table(selection.programs, weekly_hours=weekly_hours)
+    )
     output = request.GET.get("format")
     if output == "csv":
         response = HttpResponse(export.to_csv(table), content_type="text/csv; charset=utf-8")
@@ -73,6 +79,7 @@ def compare(request, *, template="compare/compare.html", summary=False):
                 for p in selection.programs
             },
             "today": timezone.localdate(),
+            "pace": pace,
             "asks": [(p, questions_for(facts_for(p))) for p in selection.programs],
             "addable": Program.objects.select_related("provider")
             .exclude(slug__in=selection.slugs)

@@ -271,3 +271,44 @@ def test_chart_has_both_axis_labels_with_units(client, catalog):
     labels = [t.get_text() for t in svg.find_all("text", class_="chart__axis-label")]
     assert labels == ["Total weeks", "Total cost (USD)"]
     assert "about $4,800" in svg.find("desc").get_text()
+
+
+def test_weeks_at_the_reader_s_pace_are_derived_only_where_hours_are_published(catalog):
+    from compare.table import build_table
+
+    table = build_table(select_programs([HARVARD, JHU]).programs, weekly_hours=Decimal(4))
+    row = _row(table, "weeks_at_pace")
+    assert row.label == "Weeks at your 4 hours a week (derived)"
+    harvard, jhu = row.cells
+    assert harvard.value == "about 15–19 weeks at 4 hours a week"
+    assert jhu.value is None and jhu.empty_text.startswith("Cannot be derived")
+    assert not any(r.key == "weeks_at_pace" for r in _table(HARVARD, JHU).rows)
+
+
+@pytest.mark.parametrize("hours", ["abc", "-1", "1e309", "9" * 500, "NaN"])
+def test_bad_hours_on_the_compare_page_get_a_message(client, catalog, hours):
+    from django.urls import reverse
+
+    response = client.get(reverse("compare:index"), {"programs": [HARVARD, JHU], "hours": hours})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_hours-error"' in html
+    assert "Weeks at your" not in html
+
+
+def test_the_compare_page_shows_weeks_at_your_pace_and_keeps_it_on_the_form(client, catalog):
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    response = client.get(
+        reverse("compare:index"), {"programs": [HARVARD, JHU], "hours": "4", "diff": "1"}
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    label = page.find(
+        lambda t: t.name == "th" and t.get_text().strip().startswith("Weeks at your 4 hours")
+    )
+    cells = [" ".join(td.get_text().split()) for td in label.find_parent("tr").find_all("td")]
+    assert cells[0] == "about 15–19 weeks at 4 hours a week"
+    form = page.find("form", class_="compare-pace")
+    assert form.find("input", attrs={"name": "hours"})["value"] == "4"
+    assert form.find("input", attrs={"name": "diff"})["value"] == "1"
