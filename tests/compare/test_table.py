@@ -305,9 +305,11 @@ def test_the_compare_page_shows_weeks_at_your_pace_and_keeps_it_on_the_form(clie
     )
     page = BeautifulSoup(response.content, "html.parser")
     label = page.find(
-        lambda t: t.name == "th"
-        and "compare-table__label" in t.get("class", [])
-        and t.get_text().strip().startswith("Weeks at your 4 hours")
+        lambda t: (
+            t.name == "th"
+            and "compare-table__label" in t.get("class", [])
+            and t.get_text().strip().startswith("Weeks at your 4 hours")
+        )
     )
     cells = [" ".join(td.get_text().split()) for td in label.find_parent("tr").find_all("td")]
     assert cells[0] == "about 15–19 weeks at 4 hours a week"
