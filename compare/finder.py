@@ -11,11 +11,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from programs import display
+from programs.browse import NEAR_MISS_SHARE
 from programs.facts import Fact, facts_for
 from programs.models import Citation, Program, Role
-
-NEAR_MISS_SHARE = Decimal("0.5")
-"""A program within half the reader's budget (or hours) over the limit is named a near miss."""
 
 
 class Verdict(StrEnum):
@@ -87,11 +85,6 @@ class Match:
     @property
     def near_misses(self) -> list[str]:
         return [j.gap for j in self.judgements if j.gap]
-
-    @property
-    def is_near_miss(self) -> bool:
-        """Missed only on limits, and only by a little."""
-        return bool(self.near_misses) and self.not_met == len(self.near_misses)
 
 
 def _judge_role(program: Program, needs: Needs, families: dict[str, set[str]]) -> Judgement:

@@ -27,7 +27,6 @@ from simple_history.models import HistoricalRecords
 from programs import display
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
-WEEKS = DecimalField(max_digits=6, decimal_places=1)
 
 
 class OptionalTextField(models.TextField):
