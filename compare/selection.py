@@ -7,6 +7,8 @@ the rest are still compared; past six, the first six are compared.
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from programs.models import Program
 
 MIN_PROGRAMS = 2
@@ -63,3 +65,32 @@ def select_programs(values: list[str], *, queryset=None) -> Selection:
         over_limit=programs[MAX_PROGRAMS:],
         ignored=ignored,
     )
+
+
+CHOICES_SHOWN = 30
+"""The most programs the compare page offers to add at once; past that, the reader searches."""
+
+
+@dataclass
+class Choices:
+    """Programs offered for adding to a comparison: a bounded list, narrowed by a search."""
+
+    programs: list[Program]
+    find: str
+    more: bool
+    """More programs match than are listed: the page asks the reader to search."""
+
+
+def choices(find: str, *, exclude: list[str]) -> Choices:
+    """Up to CHOICES_SHOWN programs not already chosen, A–Z, whose name or provider contains
+    `find`; one query however large the catalogue."""
+    find = find.replace("\x00", "").strip()[:100]
+    programs = Program.objects.select_related("provider").exclude(slug__in=exclude)
+    if find:
+        programs = programs.filter(
+            Q(name__icontains=find)
+            | Q(provider__name__icontains=find)
+            | Q(provider__short_name__icontains=find)
+        )
+    listed = list(programs.order_by("name", "pk")[: CHOICES_SHOWN + 1])
+    return Choices(programs=listed[:CHOICES_SHOWN], find=find, more=len(listed) > CHOICES_SHOWN)

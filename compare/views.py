@@ -4,13 +4,13 @@ from django.utils import timezone
 
 from compare import export
 from compare.chart import build_chart
-from compare.finder import rank
+from compare.finder import rank, shortlist
 from compare.forms import FinderForm, PaceForm
-from compare.selection import MAX_PROGRAMS, select_programs
+from compare.selection import MAX_PROGRAMS, choices, select_programs
 from compare.table import build_summary, build_table
 from programs.caching import public_page
 from programs.facts import facts_for, questions_for
-from programs.models import Program, Role
+from programs.models import Program, Role, role_families
 
 
 def _notices(selection) -> list[str]:
@@ -36,11 +36,14 @@ def compare(request, *, template="compare/compare.html", summary=False):
     selection = select_programs(request.GET.getlist("programs"))
     notices = _notices(selection)
     if not selection.is_comparable:
-        picker = Program.objects.select_related("provider").order_by("name")
         return render(
             request,
             "compare/pick.html",
-            {"selection": selection, "notices": notices, "picker": picker},
+            {
+                "selection": selection,
+                "notices": notices,
+                "choices": choices(request.GET.get("find", ""), exclude=selection.slugs),
+            },
         )
 
     pace = PaceForm(request.GET)
@@ -81,9 +84,7 @@ def compare(request, *, template="compare/compare.html", summary=False):
             "today": timezone.localdate(),
             "pace": pace,
             "asks": [(p, questions_for(facts_for(p))) for p in selection.programs],
-            "addable": Program.objects.select_related("provider")
-            .exclude(slug__in=selection.slugs)
-            .order_by("name"),
+            "choices": choices(request.GET.get("find", ""), exclude=selection.slugs),
         },
     )
 
@@ -106,10 +107,11 @@ def finder(request):
     roles = list(Role.objects.order_by("position", "name"))
     form = FinderForm(request.GET or None, roles=roles)
     needs = form.needs()
-    matches = []
+    matches, considered = [], 0
     if needs.asked:
-        families = Role.objects.families()
-        matches = rank(list(Program.objects.for_detail()), needs, families)
+        families = role_families(roles)
+        programs, considered = shortlist(Program.objects.for_detail(), needs, families)
+        matches = rank(programs, needs, families)
     top = [m.program.slug for m in matches[:FINDER_COMPARE_TOP]]
     return render(
         request,
@@ -118,6 +120,7 @@ def finder(request):
             "form": form,
             "needs": needs,
             "matches": matches,
+            "considered": considered,
             "near_misses": [m for m in matches if m.near_misses],
             "compare_top": _selection_query(top) if len(top) >= 2 else None,
         },

@@ -144,12 +144,7 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     ordering = programs.query.order_by or ("name",)
     programs = programs.annotate(unconfirmed=group).order_by("unconfirmed", *ordering, "pk")
 
-    if unconfirmed is None:
-        counts = {"matched": programs.order_by().count(), "unconfirmed": 0}
-    else:
-        counts = programs.order_by().aggregate(
-            matched=Count("pk", filter=~unconfirmed), unconfirmed=Count("pk", filter=unconfirmed)
-        )
+    counts = _counts(filterset)
     paginator = Paginator(programs, PAGE_SIZE)
     paginator.count = counts["matched"] + counts["unconfirmed"]  # already counted above
     page = paginator.get_page(params.get("page"))
@@ -165,10 +160,10 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     result = BrowseResult(
         filterset=filterset,
         page=page,
-        total=Program.objects.count(),
+        total=counts["total"],
         matched=counts["matched"],
         unconfirmed=counts["unconfirmed"],
-        facets=_facets(filterset),
+        facets=_facets(filterset, counts),
         chips=_chips(filterset, params, path),
         limit_names=[ProgramFilterSet.LIMITS[name][1] for name in limits],
         near_misses=_near_misses(filterset),
@@ -185,11 +180,17 @@ def _selected(filterset: ProgramFilterSet, name: str) -> list[str]:
     return list(value) if isinstance(value, list | tuple) else [str(value)]
 
 
-def _facets(filterset: ProgramFilterSet) -> list[Facet]:
-    """Counts per option under every other active filter, all in one aggregate query:
-    one conditional Count(filter=...) per option (issue #11)."""
+def _counts(filterset: ProgramFilterSet) -> dict[str, int]:
+    """Every number the list page shows, in one aggregate query (issue #11): the catalogue's
+    size, the results (matched, and kept only because a limited fact is unpublished), and each
+    facet option's count under every other active filter, one conditional Count per option."""
     filterset.errors  # noqa: B018 -- validates, so cleaned_data holds the usable filters
-    aggregates = {}
+    everything = filterset.conditions()
+    unconfirmed = filterset.unconfirmed_condition()
+    aggregates = {"total": Count("pk"), "matched": Count("pk", filter=everything)}
+    if unconfirmed is not None:
+        aggregates["matched"] = Count("pk", filter=everything & ~unconfirmed)
+        aggregates["unconfirmed"] = Count("pk", filter=everything & unconfirmed)
     for name in FACETS:
         others = filterset.conditions(exclude={name})
         for i, (value, _label) in enumerate(filterset.form.fields[name].choices):
@@ -197,7 +198,11 @@ def _facets(filterset: ProgramFilterSet) -> list[Facet]:
                 continue
             option = filterset.condition(name, value if name == "cme" else [value])
             aggregates[f"{name}__{i}"] = Count("pk", filter=others & option)
-    counts = filterset.prepare(Program.objects.all()).aggregate(**aggregates)
+    return {"unconfirmed": 0} | filterset.prepare(Program.objects.all()).aggregate(**aggregates)
+
+
+def _facets(filterset: ProgramFilterSet, counts: dict[str, int]) -> list[Facet]:
+    """Each facet's options with the counts from `_counts`."""
     facets = []
     for name in FACETS:
         selected = _selected(filterset, name)
@@ -265,16 +270,20 @@ def _chips(filterset: ProgramFilterSet, params: QueryDict, path: str) -> list[Ch
 def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> list[Relaxation]:
     """For an empty result: every active filter, with how many programs removing it brings back
     (0 included, so the reader sees which filters are not the ones in the way)."""
-    relaxations = []
-    for name, value, label in _chip_labels(filterset):
+    chips = _chip_labels(filterset)
+    aggregates = {}
+    for i, (name, value, _label) in enumerate(chips):
         if value is not None:
-            relaxed = ProgramFilterSet(
-                _without(params, name, value), queryset=Program.objects.all()
-            )
-            count = relaxed.filtered(Program.objects.for_listing()).count()
+            relaxed = ProgramFilterSet(_without(params, name, value))
+            relaxed.errors  # noqa: B018 -- validates
+            condition = relaxed.conditions()
         else:
-            count = filterset.filtered(Program.objects.for_listing(), exclude={name}).count()
-        relaxations.append(
-            Relaxation(label=label, url=_url(path, _without(params, name, value)), count=count)
+            condition = filterset.conditions(exclude={name})
+        aggregates[f"without_{i}"] = Count("pk", filter=condition)
+    counts = filterset.prepare(Program.objects.all()).aggregate(**aggregates) if chips else {}
+    return [
+        Relaxation(
+            label=label, url=_url(path, _without(params, name, value)), count=counts[f"without_{i}"]
         )
-    return relaxations
+        for i, (name, value, label) in enumerate(chips)
+    ]

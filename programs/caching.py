@@ -14,7 +14,7 @@ from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from programs.models import CatalogueVersion
+from programs.models import CatalogueVersion, footer_facts
 
 PAGE_TIMEOUT = 60 * 60
 """Cached pages expire after an hour even if nothing changes (they are keyed by version)."""
@@ -22,18 +22,31 @@ PAGE_TIMEOUT = 60 * 60
 
 def bump() -> None:
     """Record a catalogue write: every page cached or sent before it is now stale."""
+    footer = footer_facts()
     updated = CatalogueVersion.objects.filter(pk=1).update(
-        version=F("version") + 1, changed_at=timezone.now()
+        version=F("version") + 1, changed_at=timezone.now(), footer=footer
     )
     if not updated:
-        CatalogueVersion.objects.get_or_create(pk=1)
+        CatalogueVersion.objects.get_or_create(pk=1, defaults={"footer": footer})
 
 
-def _state(request) -> tuple[int, object]:
-    if not hasattr(request, "_catalogue_version"):
-        row = CatalogueVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-        request._catalogue_version = row or (0, timezone.now())
-    return request._catalogue_version
+def _state(request) -> tuple[int, object, dict | None]:
+    """The catalogue version, when it changed, and its footer: one query per request."""
+    if not hasattr(request, "_catalogue_state"):
+        row = (
+            CatalogueVersion.objects.filter(pk=1)
+            .values_list("version", "changed_at", "footer")
+            .first()
+        )
+        request._catalogue_state = row or (0, timezone.now(), None)
+    return request._catalogue_state
+
+
+def footer(request) -> dict:
+    """The footer facts stored with this version (computed here only for a database that has
+    had no catalogue write since the footer was added)."""
+    stored = _state(request)[2]
+    return stored if stored is not None else footer_facts()
 
 
 def _path_hash(request) -> str:
@@ -41,7 +54,7 @@ def _path_hash(request) -> str:
 
 
 def _etag(request) -> str:
-    version, _ = _state(request)
+    version = _state(request)[0]
     return quote_etag(f"v{version}-{_path_hash(request)}")
 
 
@@ -71,7 +84,7 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             response["Cache-Control"] = "private, no-cache"
             return response
-        version, changed_at = _state(request)
+        version, changed_at, _ = _state(request)
         etag = _etag(request)
         if _client_is_current(request, etag, changed_at):
             response = HttpResponseNotModified()

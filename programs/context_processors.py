@@ -1,20 +1,18 @@
-from django.db.models import Max
+import datetime
+
 from django.utils.functional import SimpleLazyObject
 
-from programs.models import Document, Program
+from programs import caching
 
 
 def catalogue(request):
-    """Footer facts for every page: the sources and last-verified date, queried when shown."""
+    """Footer facts for every page, stored with the catalogue version: no query of their own."""
+
+    def last_verified():
+        value = caching.footer(request)["last_verified"]
+        return datetime.date.fromisoformat(value) if value else ""
+
     return {
-        "catalogue_last_verified": SimpleLazyObject(
-            lambda: Program.objects.aggregate(latest=Max("last_verified"))["latest"] or ""
-        ),
-        "catalogue_sources": SimpleLazyObject(
-            lambda: list(
-                Document.objects.order_by("pk").only(
-                    "pk", "title", "is_vendor", "promotes", "author", "published_on", "date_note"
-                )
-            )
-        ),
+        "catalogue_last_verified": SimpleLazyObject(last_verified),
+        "catalogue_sources": SimpleLazyObject(lambda: caching.footer(request)["sources"]),
     }

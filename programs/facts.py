@@ -133,7 +133,7 @@ def _credential_note(program: Program) -> str | None:
 
 
 def _topics(program: Program) -> str | None:
-    names = [topic.name for topic in program.topics.all()]
+    names = program.topic_list
     return ", ".join(names) if names else None
 
 

@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    StringAgg,
     Subquery,
     When,
 )
@@ -217,6 +218,19 @@ class Provider(models.Model):
         return self.name
 
 
+def role_families(roles: list["Role"]) -> dict[str, set[str]]:
+    """Each role's slug with the slugs of its family (itself, its parent, its children), from
+    roles already loaded."""
+    slugs = {role.pk: role.slug for role in roles}
+    families = {role.slug: {role.slug} for role in roles}
+    for role in roles:
+        parent = slugs.get(role.parent_id)
+        if parent is not None:
+            families[role.slug].add(parent)
+            families[parent].add(role.slug)
+    return families
+
+
 class RoleQuerySet(models.QuerySet):
     def family_of(self, slugs) -> "RoleQuerySet":
         """The roles named, with their wider and narrower roles.
@@ -230,13 +244,7 @@ class RoleQuerySet(models.QuerySet):
 
     def families(self) -> dict[str, set[str]]:
         """Each role's slug with the slugs of its family (itself, its parent, its children)."""
-        pairs = list(self.values_list("slug", "parent__slug"))
-        families = {slug: {slug} for slug, _ in pairs}
-        for slug, parent in pairs:
-            if parent in families:
-                families[slug].add(parent)
-                families[parent].add(slug)
-        return families
+        return role_families(list(self.only("pk", "slug", "parent_id")))
 
     def with_program_counts(self) -> "RoleQuerySet":
         """Roles in display order, each with how many programs its page lists: those fitted to
@@ -301,6 +309,10 @@ class Topic(models.Model):
         return self.name
 
 
+TOPIC_SEPARATOR = "\x1f"
+"""Joins topic names in `for_detail()`'s one-column topic list (a character no name holds)."""
+
+
 class ProgramQuerySet(models.QuerySet):
     def for_listing(self) -> "ProgramQuerySet":
         """What every list of programs shows, loaded in a fixed number of queries."""
@@ -308,15 +320,25 @@ class ProgramQuerySet(models.QuerySet):
 
     def for_detail(self) -> "ProgramQuerySet":
         """Everything the detail page shows, in a fixed number of queries."""
-        return self.select_related("provider").prefetch_related(
-            "modules",
-            "topics",
-            models.Prefetch(
-                "role_fits", queryset=RoleFit.objects.select_related("role", "source", "module")
-            ),
-            models.Prefetch(
-                "citations", queryset=Citation.objects.select_related("document").order_by("pk")
-            ),
+        topic_names = (
+            Topic.objects.filter(programs=OuterRef("pk"))
+            .order_by()
+            .values("programs")
+            .annotate(names=StringAgg("name", delimiter=models.Value(TOPIC_SEPARATOR)))
+            .values("names")
+        )
+        return (
+            self.select_related("provider")
+            .annotate(topic_names=Subquery(topic_names))
+            .prefetch_related(
+                "modules",
+                models.Prefetch(
+                    "role_fits", queryset=RoleFit.objects.select_related("role", "source", "module")
+                ),
+                models.Prefetch(
+                    "citations", queryset=Citation.objects.select_related("document").order_by("pk")
+                ),
+            )
         )
 
 
@@ -562,6 +584,13 @@ class Program(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def topic_list(self) -> list[str]:
+        """Topic names A–Z: from `for_detail()`'s one-column list when loaded that way."""
+        if hasattr(self, "topic_names"):
+            return sorted(self.topic_names.split(TOPIC_SEPARATOR)) if self.topic_names else []
+        return [topic.name for topic in self.topics.all()]
+
     def sync_with_modules(self) -> None:
         """After any module write: the course count is the number of modules listed (issue #8)
         and the stored total weeks follows the modules (issue #11).
@@ -804,6 +833,30 @@ class CatalogueVersion(models.Model):
 
     version = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
+    footer = models.JSONField(null=True, blank=True, editable=False)
+    """What every page's footer says of the catalogue at this version (`footer_facts`): read
+    in the same query as the version, so the footer costs no query of its own."""
 
     def __str__(self) -> str:
         return f"Catalogue version {self.version}"
+
+
+def footer_facts() -> dict:
+    """The catalogue's sources, with who wrote them and what they promote, and the latest date
+    any program was checked against them: shown at the foot of every page."""
+    latest = Program.objects.aggregate(latest=models.Max("last_verified"))["latest"]
+    return {
+        "last_verified": latest.isoformat() if latest else None,
+        "sources": [
+            {
+                "pk": doc.pk,
+                "title": doc.title,
+                "author": doc.author,
+                "badge": doc.badge,
+                "date_label": doc.date_label,
+            }
+            for doc in Document.objects.order_by("pk").only(
+                "pk", "title", "is_vendor", "promotes", "author", "published_on", "date_note"
+            )
+        ],
+    }

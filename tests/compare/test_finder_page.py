@@ -73,9 +73,9 @@ def test_bad_answers_get_a_message_and_are_ignored(client, catalog, params):
 def test_finder_query_count_does_not_grow_with_the_catalogue(
     client, catalog, extra, django_assert_num_queries
 ):
-    """Roles, role families, programs with provider, then one prefetch each for modules,
-    topics, role fits and citations, and the footer's two."""
+    """The catalogue version (with the footer), roles, the shortlist with providers and topic
+    names, then one prefetch each for modules, role fits and citations."""
     for _ in range(extra):
         ProgramFactory()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(6):
         _get(client, role="clinicians", budget="3000", cme="on")

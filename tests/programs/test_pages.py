@@ -13,7 +13,7 @@ SLUGS = ALL
 def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
     """Programs with provider, their modules, the total, roles with counts, footer sources and
     date."""
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(reverse("programs:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -33,7 +33,7 @@ def test_detail_page_shows_every_fact_with_its_source(
     """Program+provider, modules, topics, role fits, citations, its change log (none yet),
     footer sources and date."""
     program = Program.objects.get(slug=slug)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -76,7 +76,7 @@ def test_junk_slugs_are_404_not_500(client, catalog, path):
 
 def test_sources_page_names_the_vendor_document(client, catalog, django_assert_num_queries):
     """Documents, footer sources and date."""
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         response = client.get(reverse("programs:sources"))
     page = BeautifulSoup(response.content, "html.parser")
     guide, essay = page.find_all("article", class_="source")
@@ -94,7 +94,7 @@ def test_home_is_a_fixed_size_summary(client, catalog, extra, django_assert_num_
 
     for _ in range(extra):
         ProgramFactory()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(reverse("programs:home"))
     page = BeautifulSoup(response.content, "html.parser")
     assert len(page.select(".card-grid .program-card")) == 6
