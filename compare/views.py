@@ -84,7 +84,9 @@ def compare(request, *, template="compare/compare.html", summary=False):
             "today": timezone.localdate(),
             "pace": pace,
             "asks": [(p, questions_for(facts_for(p))) for p in selection.programs],
-            "choices": choices(request.GET.get("find", ""), exclude=selection.slugs),
+            "choices": choices(request.GET.get("find", ""), exclude=selection.slugs)
+            if len(selection.programs) < MAX_PROGRAMS and not summary
+            else None,
         },
     )
 

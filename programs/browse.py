@@ -14,7 +14,7 @@ from django.http import QueryDict
 
 from programs import display
 from programs.filters import UNKNOWN_LABEL, ProgramFilterSet
-from programs.models import Program
+from programs.models import Program, load_for_listing
 
 PAGE_SIZE = 25
 FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
@@ -90,7 +90,7 @@ def _near_misses(filterset: ProgramFilterSet) -> list[NearMiss]:
         limit = data[name]
         within &= Q(**{f"{annotation}__lte": limit * (1 + NEAR_MISS_SHARE)})
         over |= Q(**{f"{annotation}__gt": limit})
-    base = filterset.filtered(Program.objects.for_listing(), exclude={*limits, "sort"})
+    base = filterset.filtered(Program.objects.select_related("provider"), exclude={*limits, "sort"})
     programs = base.filter(within & over).order_by(*limits.values(), "name")[:NEAR_MISSES_SHOWN]
     misses = []
     for program in programs:
@@ -133,7 +133,8 @@ class BrowseResult:
 def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     """Everything /programs/ shows for these query parameters."""
     filterset = ProgramFilterSet(params)
-    programs = filterset.filtered(Program.objects.for_listing())
+    # Cards need modules: loaded once below for the page and the near misses together.
+    programs = filterset.filtered(Program.objects.select_related("provider"))
 
     unconfirmed = filterset.unconfirmed_condition()
     group = (
@@ -148,6 +149,9 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     paginator = Paginator(programs, PAGE_SIZE)
     paginator.count = counts["matched"] + counts["unconfirmed"]  # already counted above
     page = paginator.get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    near_misses = _near_misses(filterset)
+    load_for_listing([*page.object_list, *(miss.program for miss in near_misses)])
 
     limits = filterset.active_limits
     for program in page.object_list:
@@ -166,7 +170,7 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
         facets=_facets(filterset, counts),
         chips=_chips(filterset, params, path),
         limit_names=[ProgramFilterSet.LIMITS[name][1] for name in limits],
-        near_misses=_near_misses(filterset),
+        near_misses=near_misses,
     )
     if result.count == 0:
         result.relaxations = _relaxations(filterset, params, path)

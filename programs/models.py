@@ -313,10 +313,21 @@ TOPIC_SEPARATOR = "\x1f"
 """Joins topic names in `for_detail()`'s one-column topic list (a character no name holds)."""
 
 
+LISTING_PREFETCH = ("modules",)
+"""What a program card needs beyond the program row and its provider."""
+
+
+def load_for_listing(programs: list["Program"]) -> list["Program"]:
+    """Load what program cards show for programs from several queries at once (one query per
+    relation for all of them), for pages that list programs from more than one query."""
+    models.prefetch_related_objects(programs, *LISTING_PREFETCH)
+    return programs
+
+
 class ProgramQuerySet(models.QuerySet):
     def for_listing(self) -> "ProgramQuerySet":
         """What every list of programs shows, loaded in a fixed number of queries."""
-        return self.select_related("provider").prefetch_related("modules")
+        return self.select_related("provider").prefetch_related(*LISTING_PREFETCH)
 
     def for_detail(self) -> "ProgramQuerySet":
         """Everything the detail page shows, in a fixed number of queries."""

@@ -5,6 +5,7 @@ best fits as ranking the whole catalogue would."""
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -88,8 +89,6 @@ def test_the_finder_page_says_how_many_it_ranked_of_a_large_catalogue(client, ca
         ProgramFactory()
     response = client.get("/finder/", {"role": "clinicians", "budget": "3000"})
     assert response.status_code == 200
-    from bs4 import BeautifulSoup
-
     page = BeautifulSoup(response.content, "html.parser")
     assert len(page.select("li.finder-match")) == 25
     heading = " ".join(page.find(id="ranking").get_text().split())

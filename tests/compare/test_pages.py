@@ -140,3 +140,50 @@ def test_lists_have_compare_checkboxes(client, catalog, url):
     html = client.get(url).content.decode()
     assert 'form="compare-form"' in html
     assert "Compare selected" in html
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_add_a_program_list_is_bounded_and_searchable(
+    client, catalog, extra, django_assert_num_queries
+):
+    """At most CHOICES_SHOWN programs are offered; past that the reader searches by name or
+    provider, and the search keeps the programs already chosen."""
+    from compare.selection import CHOICES_SHOWN
+    from tests.factories import ProgramFactory
+
+    for _ in range(extra):
+        ProgramFactory()
+    with django_assert_num_queries(COMPARE_QUERIES):
+        response = _get(client, [HARVARD, JHU])
+    page = BeautifulSoup(response.content, "html.parser")
+    options = [o["value"] for o in page.select("#add-program option")]
+    assert len(options) == min(4 + extra, CHOICES_SHOWN)
+    assert HARVARD not in options and JHU not in options
+    find = page.select_one("form.picker--find")
+    assert (find is not None) == (extra > 0)
+    if find is None:
+        return
+    kept = [i["value"] for i in find.select("input[type=hidden][name=programs]")]
+    assert kept == [HARVARD, JHU]
+    narrowed = BeautifulSoup(_get(client, [HARVARD, JHU], find="stanford").content, "html.parser")
+    options = [o["value"] for o in narrowed.select("#add-program option")]
+    assert options == ["stanford-ai-in-healthcare"]
+    assert narrowed.select_one("#find-program")["value"] == "stanford"
+    none = BeautifulSoup(_get(client, [HARVARD, JHU], find="zzz\x00").content, "html.parser")
+    assert not none.select("#add-program option")
+    assert none.select_one("#find-empty").get_text() == (
+        "No program not already chosen matches “zzz”."
+    )
+
+
+def test_the_pick_page_is_bounded_too(client, catalog):
+    from compare.selection import CHOICES_SHOWN
+    from tests.factories import ProgramFactory
+
+    for _ in range(40):
+        ProgramFactory()
+    page = BeautifulSoup(_get(client, [JHU]).content, "html.parser")
+    boxes = page.select("form.picker:not(.picker--find) input[name=programs]")
+    assert len(boxes) == CHOICES_SHOWN + 1  # the chosen one, then the first 30 others
+    assert boxes[0]["value"] == JHU and boxes[0].has_attr("checked")
+    assert page.select_one("#find-more")

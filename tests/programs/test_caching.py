@@ -4,13 +4,14 @@ import hashlib
 import os
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from programs import caching
-from programs.models import CatalogueVersion, Program
+from programs.models import CatalogueVersion, Document, Program
 from tests.forms import browser_post
 from tests.seed import JHU
 
@@ -111,3 +112,29 @@ def test_redis_is_the_shared_cache_when_configured(client, catalog, settings):
 
 def _key(version: int, path: str) -> str:
     return f"page:{version}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+
+
+def _footer(client):
+    return BeautifulSoup(client.get("/programs/").content, "html.parser").find("footer")
+
+
+def test_the_footer_is_stored_with_the_version_and_follows_every_edit(staff_client, catalog):
+    """The footer's sources and date come with the catalogue version (no query of their own);
+    an editor's change to a source or a check date shows on the very next page."""
+    reader = Client()
+    footer = _footer(reader)
+    assert "25 November 2026" not in footer.get_text()
+    document = Document.objects.get(pk=1)
+    url = reverse("admin:programs_document_change", args=[document.pk])
+    response = browser_post(staff_client, url, "document_form", {"title": "Renamed guide"})
+    assert response.status_code == 302
+    footer = _footer(reader)
+    titles = [a.get_text() for a in footer.select(".site-footer__sources a")]
+    assert titles[0] == "Renamed guide"
+
+    program = Program.objects.get(slug=JHU)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    response = browser_post(staff_client, url, "program_form", {"last_verified": "2026-11-25"})
+    assert response.status_code == 302
+    checked = _footer(reader).find("time")
+    assert checked["datetime"] == "2026-11-25" and checked.get_text() == "25 November 2026"

@@ -12,9 +12,9 @@ from tests.seed import GUIDE_SENTENCE
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 5
-"""Catalogue version, role choices, result count, page of programs, their modules, catalogue
-total, every facet count in one aggregate query, footer sources and date: the same at 6
-programs and at 500."""
+"""Catalogue version (with the footer), role choices, the page of programs, their modules, and
+one aggregate query for the catalogue total, the result counts and every facet count: the same
+at 6 programs and at 500. A limit adds the near-miss query (their modules load with the page's)."""
 
 FILTERED = (
     "?role=clinicians&max_cost=3000&assessment=unknown&assessment=completion_based&cme=unknown"
@@ -48,7 +48,7 @@ def test_list_query_count_is_flat_from_6_to_500_programs(
     client, catalog, query, queries, django_assert_num_queries
 ):
     """Facets and results are aggregated in SQL: adding programs must not add queries.
-    A limit adds the near-miss query (its modules prefetch too, when it finds any)."""
+    A limit adds the near-miss query."""
     with django_assert_num_queries(queries):
         small = client.get(reverse("programs:list") + query)
     _grow_catalogue(494)
