@@ -9,7 +9,16 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.http import QueryDict
 
 from programs import display
@@ -184,25 +193,57 @@ def _selected(filterset: ProgramFilterSet, name: str) -> list[str]:
     return list(value) if isinstance(value, list | tuple) else [str(value)]
 
 
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
 def _counts(filterset: ProgramFilterSet) -> dict[str, int]:
     """Every number the list page shows, in one aggregate query (issue #11): the catalogue's
     size, the results (matched, and kept only because a limited fact is unpublished), and each
-    facet option's count under every other active filter, one conditional Count per option."""
+    facet option's count under every other active filter.
+
+    The ORM computes each condition once per program as a flag column of one subquery; the
+    outer statement only counts rows where given flags hold. It is written out here because
+    Django would inline every condition into every count (filters x options copies: 30 KB of
+    SQL, and most of the page's time spent building it)."""
     filterset.errors  # noqa: B018 -- validates, so cleaned_data holds the usable filters
-    everything = filterset.conditions()
+    parts = filterset.condition_map()
+    flags = {f"f_{name}": _flag(condition) for name, condition in parts.items()}
+    every = [f"f_{name}" for name in parts]
+    counts: dict[str, list[str]] = {"total": [], "matched": every}
     unconfirmed = filterset.unconfirmed_condition()
-    aggregates = {"total": Count("pk"), "matched": Count("pk", filter=everything)}
     if unconfirmed is not None:
-        aggregates["matched"] = Count("pk", filter=everything & ~unconfirmed)
-        aggregates["unconfirmed"] = Count("pk", filter=everything & unconfirmed)
+        flags["kept_unpublished"] = _flag(unconfirmed)
+        flags["not_kept_unpublished"] = _flag(~unconfirmed)
+        counts["matched"] = [*every, "not_kept_unpublished"]
+        counts["unconfirmed"] = [*every, "kept_unpublished"]
     for name in FACETS:
-        others = filterset.conditions(exclude={name})
+        others = [f"f_{other}" for other in parts if other != name]
         for i, (value, _label) in enumerate(filterset.form.fields[name].choices):
             if value == "":
                 continue
-            option = filterset.condition(name, value if name == "cme" else [value])
-            aggregates[f"{name}__{i}"] = Count("pk", filter=others & option)
-    return {"unconfirmed": 0} | filterset.prepare(Program.objects.all()).aggregate(**aggregates)
+            option = f"o_{name}_{i}"
+            flags[option] = _flag(filterset.condition(name, value if name == "cme" else [value]))
+            counts[f"{name}__{i}"] = [*others, option]
+    rows = filterset.prepare(Program.objects.all()).order_by().values("pk").annotate(**flags)
+    return {"unconfirmed": 0} | _count_rows(rows, counts)
+
+
+def _count_rows(rows, counts: dict[str, list[str]]) -> dict[str, int]:
+    """For each name, how many of `rows` have every listed flag true, in one statement."""
+    quote = connection.ops.quote_name
+    columns = []
+    for flags in counts.values():
+        if flags:
+            holds = " AND ".join(f"{quote(flag)}" for flag in flags)
+            columns.append(f"COUNT(CASE WHEN {holds} THEN 1 END)")
+        else:
+            columns.append("COUNT(*)")
+    inner, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) flags", params)
+        values = cursor.fetchone()
+    return dict(zip(counts, values, strict=True))
 
 
 def _facets(filterset: ProgramFilterSet, counts: dict[str, int]) -> list[Facet]:
@@ -275,7 +316,7 @@ def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> l
     """For an empty result: every active filter, with how many programs removing it brings back
     (0 included, so the reader sees which filters are not the ones in the way)."""
     chips = _chip_labels(filterset)
-    aggregates = {}
+    flags = {}
     for i, (name, value, _label) in enumerate(chips):
         if value is not None:
             relaxed = ProgramFilterSet(_without(params, name, value))
@@ -283,8 +324,11 @@ def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> l
             condition = relaxed.conditions()
         else:
             condition = filterset.conditions(exclude={name})
-        aggregates[f"without_{i}"] = Count("pk", filter=condition)
-    counts = filterset.prepare(Program.objects.all()).aggregate(**aggregates) if chips else {}
+        flags[f"without_{i}"] = _flag(condition)
+    counts = {}
+    if chips:
+        rows = filterset.prepare(Program.objects.all()).order_by().values("pk").annotate(**flags)
+        counts = _count_rows(rows, {flag: [flag] for flag in flags})
     return [
         Relaxation(
             label=label, url=_url(path, _without(params, name, value)), count=counts[f"without_{i}"]

@@ -5,10 +5,13 @@ per request (one query) and is part of every cache key and ETag, so a write make
 page and every client's copy stale at once, on every app server.
 """
 
+import datetime
 import hashlib
+import json
 from functools import wraps
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.http import HttpResponseNotModified
 from django.utils import timezone
@@ -30,15 +33,27 @@ def bump() -> None:
         CatalogueVersion.objects.get_or_create(pk=1, defaults={"footer": footer})
 
 
-def _state(request) -> tuple[int, object, dict | None]:
-    """The catalogue version, when it changed, and its footer: one query per request."""
+_STATE_SQL = "SELECT version, changed_at, footer FROM {table} WHERE id = 1"
+
+
+def _state(request) -> tuple[int, datetime.datetime, str | dict | None]:
+    """The catalogue version, when it changed, and its footer: one query per request.
+
+    Every cached page pays for this query, so it is one fixed statement rather than an ORM
+    query compiled per request (a third of a warm page's time in profiles)."""
     if not hasattr(request, "_catalogue_state"):
-        row = (
-            CatalogueVersion.objects.filter(pk=1)
-            .values_list("version", "changed_at", "footer")
-            .first()
-        )
-        request._catalogue_state = row or (0, timezone.now(), None)
+        with connection.cursor() as cursor:
+            cursor.execute(_STATE_SQL.format(table=CatalogueVersion._meta.db_table))
+            row = cursor.fetchone()
+        if row is None:
+            request._catalogue_state = (0, timezone.now(), None)
+        else:
+            version, changed_at, footer = row
+            if isinstance(changed_at, str):  # SQLite stores datetimes as UTC text
+                changed_at = datetime.datetime.fromisoformat(changed_at).replace(
+                    tzinfo=datetime.UTC
+                )
+            request._catalogue_state = (version, changed_at, footer)
     return request._catalogue_state
 
 
@@ -46,7 +61,9 @@ def footer(request) -> dict:
     """The footer facts stored with this version (computed here only for a database that has
     had no catalogue write since the footer was added)."""
     stored = _state(request)[2]
-    return stored if stored is not None else footer_facts()
+    if stored is None:
+        return footer_facts()
+    return json.loads(stored) if isinstance(stored, str) else stored
 
 
 def _path_hash(request) -> str:

@@ -211,18 +211,25 @@ class ProgramFilterSet(django_filters.FilterSet):
             condition = q if condition is None else condition | q
         return condition
 
-    def conditions(self, exclude=()) -> Q:
-        """Every valid filter's condition, ANDed, except those named in `exclude`."""
+    def condition_map(self) -> dict[str, Q]:
+        """Each valid filter in use, by parameter name, with its condition."""
         data = self.form.cleaned_data
-        combined = Q()
+        parts = {}
         for name, value in data.items():
-            if name not in exclude:
-                condition = self.condition(name, value)
-                if condition is not None:
-                    combined &= condition
+            condition = self.condition(name, value)
+            if condition is not None:
+                parts[name] = condition
         unconfirmed = self.unconfirmed_condition()
         if unconfirmed is not None and data.get("hide_unpublished"):
-            combined &= ~unconfirmed
+            parts["hide_unpublished"] = ~unconfirmed
+        return parts
+
+    def conditions(self, exclude=()) -> Q:
+        """Every valid filter's condition, ANDed, except those named in `exclude`."""
+        combined = Q()
+        for name, condition in self.condition_map().items():
+            if name not in exclude:
+                combined &= condition
         return combined
 
     def filter_queryset(self, queryset, exclude=()):
