@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret
 
-.PHONY: run test test-fast browser screenshots lint format check bench serve cluster-check clean
+.PHONY: run test test-fast browser screenshots lint format check bench load serve cluster-check clean
 
 # Python 3.12+: whatever .python-version selects through pyenv, else python3.13/3.12 on PATH.
 $(PY):
@@ -54,7 +54,11 @@ check: $(STAMP)
 
 bench: $(STAMP)  ## Every public page at 6, 1,000 and 10,000 programs, cold and warm, then gunicorn + wrk (SQLite; PostgreSQL too when DATABASE_URL is set)
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(TEST_ENV) $(PY) -m tests.benchmarks.pages
+	$(PY) -m tests.benchmarks.pages
+
+load: $(STAMP)  ## wrk 30 s x 64 connections on list, compare and detail at 10,000 programs under gunicorn: errors and worker memory
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m tests.benchmarks.load
 
 serve: $(STAMP)  ## Production settings under gunicorn on 127.0.0.1 (set DJANGO_SECRET_KEY; PORT, DATABASE_URL, REDIS_URL optional)
 	$(PY) manage.py collectstatic --noinput -v0

@@ -241,7 +241,11 @@ def _count_rows(rows, counts: dict[str, list[str]]) -> dict[str, int]:
             columns.append("COUNT(*)")
     inner, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) flags", params)
+        # MATERIALIZED: computed once; a plain subquery would be inlined by PostgreSQL,
+        # which then evaluates each flag again in every count that names it.
+        cursor.execute(
+            f"WITH flags AS MATERIALIZED ({inner}) SELECT {', '.join(columns)} FROM flags", params
+        )
         values = cursor.fetchone()
     return dict(zip(counts, values, strict=True))
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from programs.models import Program, Provider, Role, RoleFit, Topic
+from programs.models import SEARCH_CONFIG, Program, Provider, Role, RoleFit, Topic, family_ids
 
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = "Not published"
@@ -120,8 +120,11 @@ class ProgramFilterSet(django_filters.FilterSet):
             ("weeks", "Duration, shortest first"),
         ]
         self.form.fields["sort"].choices = self.filters["sort"].extra["choices"]
-        # Resolve the role choices once per request instead of on every iteration.
-        self.form.fields["role"].choices = list(_role_choices())
+        # The roles, loaded once: the role choices and each role's family come from them.
+        self.roles = list(
+            Role.objects.order_by("position", "name").only("pk", "slug", "name", "parent_id")
+        )
+        self.form.fields["role"].choices = [(role.slug, role.name) for role in self.roles]
 
     # -- filters: each is one condition (a Q), used to filter and to count facets ---------
 
@@ -134,7 +137,7 @@ class ProgramFilterSet(django_filters.FilterSet):
                 return self._text_condition(value.strip()) if value.strip() else None
             case "role":
                 fits = RoleFit.objects.filter(
-                    program=OuterRef("pk"), role__in=Role.objects.family_of(value).values("pk")
+                    program=OuterRef("pk"), role_id__in=family_ids(self.roles, value)
                 )
                 return Q(Exists(fits))
             case "assessment" | "format" | "framework":
@@ -167,18 +170,15 @@ class ProgramFilterSet(django_filters.FilterSet):
             | Q(Exists(topics))
         )
         if connection.vendor == "postgresql":
-            # Stemmed, websearch-style matching ("governing" finds "governance"); the `search`
-            # annotation is added by `prepare()`.
-            match |= Q(search=SearchQuery(value, search_type="websearch"))
+            # Stemmed, websearch-style matching ("governing" finds "governance") against the
+            # stored search document (GIN-indexed), besides the substring matches above.
+            match |= Q(
+                search_document=SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
+            )
         return match
 
     def prepare(self, queryset):
-        """Annotations the conditions need (PostgreSQL's search vector when searching)."""
-        data = getattr(self.form, "cleaned_data", {})
-        if connection.vendor == "postgresql" and (data.get("q") or "").strip():
-            queryset = queryset.annotate(
-                search=SearchVector("name", "summary", "provider__name", "best_for")
-            )
+        """Annotations the conditions need (none at present: the search document is stored)."""
         return queryset
 
     def _apply(self, queryset, name, value):
@@ -242,7 +242,3 @@ class ProgramFilterSet(django_filters.FilterSet):
     def filtered(self, queryset, exclude=()):
         self.errors  # noqa: B018 -- runs validation; invalid fields are left out of cleaned_data
         return self.filter_queryset(queryset, exclude=exclude)
-
-
-def _role_choices():
-    return Role.objects.order_by("position", "name").values_list("slug", "name")

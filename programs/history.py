@@ -199,7 +199,15 @@ def deleted_programs():
 
 # The public change log --------------------------------------------------------------------
 
-_HIDDEN = {"id", "slug", "provider", "total_cost_value", "weekly_hours_value", "total_weeks_value"}
+_HIDDEN = {
+    "id",
+    "slug",
+    "provider",
+    "total_cost_value",
+    "weekly_hours_value",
+    "total_weeks_value",
+    "search_document",
+}
 _LABELS = {
     "price_amount": "Price",
     "price_currency": "Price currency",

@@ -7,12 +7,12 @@ it is never 0 or an empty string.
 import re
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
     Case,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -231,38 +231,42 @@ def role_families(roles: list["Role"]) -> dict[str, set[str]]:
     return families
 
 
+def family_ids(roles: list["Role"], slugs) -> set[int]:
+    """The ids of the roles named and of their families, from roles already loaded."""
+    families = role_families(roles)
+    by_slug = {role.slug: role.pk for role in roles}
+    return {
+        by_slug[member] for slug in slugs for member in families.get(slug, ()) if member in by_slug
+    }
+
+
 class RoleQuerySet(models.QuerySet):
-    def family_of(self, slugs) -> "RoleQuerySet":
-        """The roles named, with their wider and narrower roles.
-
-        A program for clinicians suits physicians (physicians are clinicians), and a program for
-        physicians is one clinicians will want to see, marked as for physicians.
-        """
-        return self.filter(
-            Q(slug__in=slugs) | Q(children__slug__in=slugs) | Q(parent__slug__in=slugs)
-        ).distinct()
-
     def families(self) -> dict[str, set[str]]:
         """Each role's slug with the slugs of its family (itself, its parent, its children)."""
         return role_families(list(self.only("pk", "slug", "parent_id")))
 
-    def with_program_counts(self) -> "RoleQuerySet":
-        """Roles in display order, each with how many programs its page lists: those fitted to
-        the role or to its family (see `family_of`), each counted once."""
-        role = OuterRef(OuterRef("pk"))
-        fits = RoleFit.objects.filter(program=OuterRef("pk")).filter(
-            Q(role=role) | Q(role__parent=role) | Q(role__children=role)
+    def with_program_counts(self) -> list["Role"]:
+        """Roles in display order, each with `program_count`: how many programs its page lists,
+        those fitted to the role or to its family (`role_families`), each counted once. Two
+        queries (the roles, then one aggregate over role fits) at any catalogue size."""
+        roles = list(self.order_by("position", "name"))
+        counts = (
+            RoleFit.objects.aggregate(
+                **{
+                    f"role_{role.pk}": models.Count(
+                        "program",
+                        distinct=True,
+                        filter=Q(role_id__in=family_ids(roles, [role.slug])),
+                    )
+                    for role in roles
+                }
+            )
+            if roles
+            else {}
         )
-        programs = (
-            Program.objects.filter(Exists(fits))
-            .order_by()
-            .values(one=models.Value(1))
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.annotate(
-            program_count=Coalesce(Subquery(programs, output_field=models.IntegerField()), 0)
-        ).order_by("position", "name")
+        for role in roles:
+            role.program_count = counts[f"role_{role.pk}"]
+        return roles
 
 
 class Role(models.Model):
@@ -322,6 +326,32 @@ def load_for_listing(programs: list["Program"]) -> list["Program"]:
     relation for all of them), for pages that list programs from more than one query."""
     models.prefetch_related_objects(programs, *LISTING_PREFETCH)
     return programs
+
+
+SEARCH_CONFIG = "english"
+"""PostgreSQL's text search configuration for the stored search document and every query."""
+
+
+class SearchDocument(models.Func):
+    """A program's own searchable words as a stored tsvector (stemmed English) on PostgreSQL.
+
+    Other databases have no text search type: there the column holds an empty string and
+    search matches words by substring alone (ProgramFilterSet._text_condition)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "''", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        parts = []
+        params = []
+        for expression in self.get_source_expressions():
+            sql, part_params = compiler.compile(expression)
+            parts.append(f"COALESCE({sql}, '')")
+            params.extend(part_params)
+        document = " || ' ' || ".join(parts)
+        return f"to_tsvector('{SEARCH_CONFIG}'::regconfig, {document})", params
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -472,6 +502,12 @@ class Program(models.Model):
         db_persist=True,
         verbose_name="most weekly hours",
     )
+    search_document = models.GeneratedField(
+        expression=SearchDocument("name", "summary", "best_for"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
     total_weeks_value = models.DecimalField(
         "total weeks", max_digits=6, decimal_places=1, null=True, blank=True, editable=False
     )
@@ -480,7 +516,7 @@ class Program(models.Model):
     history = HistoricalRecords(
         bases=[Revisioned],
         m2m_fields=[topics],
-        excluded_fields=["total_cost_value", "weekly_hours_value"],
+        excluded_fields=["total_cost_value", "weekly_hours_value", "search_document"],
     )
 
     class Meta:

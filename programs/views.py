@@ -1,13 +1,14 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from programs import history
 from programs.browse import browse
 from programs.caching import public_page
 from programs.facts import facts_for, group_facts, questions_for
-from programs.models import Document, Program, Role, RoleFit
+from programs.models import Document, Program, Role, RoleFit, family_ids
 from programs.roles import role_fits_for_page
 
 HOME_PROGRAMS = 6
@@ -95,9 +96,12 @@ def role_list(request):
 
 @public_page
 def role_detail(request, slug):
-    role = get_object_or_404(Role, slug=slug)
+    roles = list(Role.objects.all())
+    role = next((r for r in roles if r.slug == slug), None)
+    if role is None:
+        raise Http404("No role by that name.")
     fits = (
-        RoleFit.objects.filter(role__in=Role.objects.family_of([role.slug]).values("pk"))
+        RoleFit.objects.filter(role_id__in=family_ids(roles, [role.slug]))
         .select_related("source", "role", "module", "program__provider")
         .prefetch_related("program__modules")
         .order_by("-fit", "program__name", "pk")  # primary before complement

@@ -5,226 +5,711 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('author', models.CharField(blank=True, max_length=200, null=True)),
-                ('publisher', models.CharField(blank=True, max_length=200, null=True)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('doi', models.CharField(blank=True, max_length=100, null=True, verbose_name='DOI')),
-                ('url', models.URLField(blank=True, null=True, verbose_name='URL')),
-                ('is_vendor', models.BooleanField(default=False, help_text='The document promotes one of the programs it describes.', verbose_name='written by a vendor')),
-                ('note', models.TextField(blank=True, help_text='How to read this source.', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("author", models.CharField(blank=True, max_length=200, null=True)),
+                ("publisher", models.CharField(blank=True, max_length=200, null=True)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "doi",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="DOI"),
+                ),
+                ("url", models.URLField(blank=True, null=True, verbose_name="URL")),
+                (
+                    "is_vendor",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The document promotes one of the programs it describes.",
+                        verbose_name="written by a vendor",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(blank=True, help_text="How to read this source.", null=True),
+                ),
             ],
             options={
-                'ordering': ['title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('author__isnull', True), models.Q(('author', ''), _negated=True), _connector='OR'), name='document_author_null_not_blank', violation_error_message='Leave author empty when it is unknown.'), models.CheckConstraint(condition=models.Q(('publisher__isnull', True), models.Q(('publisher', ''), _negated=True), _connector='OR'), name='document_publisher_null_not_blank', violation_error_message='Leave publisher empty when it is unknown.'), models.CheckConstraint(condition=models.Q(('doi__isnull', True), models.Q(('doi', ''), _negated=True), _connector='OR'), name='document_doi_null_not_blank', violation_error_message='Leave doi empty when it is unknown.'), models.CheckConstraint(condition=models.Q(('url__isnull', True), models.Q(('url', ''), _negated=True), _connector='OR'), name='document_url_null_not_blank', violation_error_message='Leave url empty when it is unknown.'), models.CheckConstraint(condition=models.Q(('note__isnull', True), models.Q(('note', ''), _negated=True), _connector='OR'), name='document_note_null_not_blank', violation_error_message='Leave note empty when it is unknown.')],
+                "ordering": ["title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("author__isnull", True),
+                            models.Q(("author", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="document_author_null_not_blank",
+                        violation_error_message="Leave author empty when it is unknown.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("publisher__isnull", True),
+                            models.Q(("publisher", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="document_publisher_null_not_blank",
+                        violation_error_message="Leave publisher empty when it is unknown.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("doi__isnull", True),
+                            models.Q(("doi", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="document_doi_null_not_blank",
+                        violation_error_message="Leave doi empty when it is unknown.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("url__isnull", True),
+                            models.Q(("url", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="document_url_null_not_blank",
+                        violation_error_message="Leave url empty when it is unknown.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("note__isnull", True),
+                            models.Q(("note", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="document_note_null_not_blank",
+                        violation_error_message="Leave note empty when it is unknown.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('short_name', models.CharField(max_length=60)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('credentialing_body', 'Credentialing body'), ('university', 'University'), ('health_system', 'Academic health system'), ('specialty_board', 'Specialty board'), ('other', 'Other')], max_length=30)),
-                ('description', models.TextField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("short_name", models.CharField(max_length=60)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("credentialing_body", "Credentialing body"),
+                            ("university", "University"),
+                            ("health_system", "Academic health system"),
+                            ("specialty_board", "Specialty board"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('description__isnull', True), models.Q(('description', ''), _negated=True), _connector='OR'), name='provider_description_null_not_blank', violation_error_message='Leave description empty when it is unknown.')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("description__isnull", True),
+                            models.Q(("description", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="provider_description_null_not_blank",
+                        violation_error_message="Leave description empty when it is unknown.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('summary', models.TextField(blank=True, null=True)),
-                ('platform', models.CharField(blank=True, help_text='Where it is delivered, e.g. Coursera.', max_length=100, null=True)),
-                ('credential_kind', models.CharField(choices=[('certificate', 'Certificate'), ('certification', 'Certification'), ('specialization', 'Specialization'), ('board_certification', 'Board certification')], max_length=30)),
-                ('format', models.CharField(blank=True, choices=[('self_paced', 'Self-paced'), ('cohort', 'Cohort with fixed start dates'), ('exam_only', 'Exam only')], max_length=20, null=True)),
-                ('format_note', models.TextField(blank=True, null=True)),
-                ('assessment_type', models.CharField(blank=True, choices=[('proctored_exam', 'Proctored exam'), ('assessment_based', 'Assessment-based'), ('completion_based', 'Completion-based')], max_length=20, null=True)),
-                ('is_proctored', models.BooleanField(blank=True, null=True, verbose_name='proctored')),
-                ('cme_credit', models.BooleanField(blank=True, null=True, verbose_name='CME credit')),
-                ('framework', models.CharField(blank=True, choices=[('edison', 'EDISON Data Science Framework'), ('institution_specific', 'Institution-specific')], max_length=30, null=True, verbose_name='framework alignment')),
-                ('framework_note', models.TextField(blank=True, null=True)),
-                ('prerequisites', models.TextField(blank=True, null=True)),
-                ('price_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('price_currency', models.CharField(blank=True, help_text='ISO 4217 code, e.g. USD.', max_length=3, null=True)),
-                ('price_basis', models.CharField(blank=True, choices=[('program', 'Whole program'), ('per_course', 'Per course'), ('per_exam', 'Per exam')], max_length=20, null=True)),
-                ('price_is_approximate', models.BooleanField(default=False, help_text="The source gives the price as approximate ('roughly').")),
-                ('course_count', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='number of courses')),
-                ('duration_weeks', models.DecimalField(blank=True, decimal_places=1, help_text="The program's stated length. Leave empty when only module lengths are given.", max_digits=5, null=True)),
-                ('weekly_hours_min', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('weekly_hours_max', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('exam_questions', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('exam_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('exam_pass_mark', models.PositiveSmallIntegerField(blank=True, help_text='Correct answers needed to pass.', null=True)),
-                ('validity_months', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('recognition_note', models.TextField(blank=True, null=True)),
-                ('best_for', models.TextField(blank=True, null=True)),
-                ('trade_offs', models.TextField(blank=True, null=True)),
-                ('last_verified', models.DateField(help_text='When these facts were last checked against their sources.')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='programs.provider')),
-                ('topics', models.ManyToManyField(blank=True, related_name='programs', to='programs.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("summary", models.TextField(blank=True, null=True)),
+                (
+                    "platform",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it is delivered, e.g. Coursera.",
+                        max_length=100,
+                        null=True,
+                    ),
+                ),
+                (
+                    "credential_kind",
+                    models.CharField(
+                        choices=[
+                            ("certificate", "Certificate"),
+                            ("certification", "Certification"),
+                            ("specialization", "Specialization"),
+                            ("board_certification", "Board certification"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self_paced", "Self-paced"),
+                            ("cohort", "Cohort with fixed start dates"),
+                            ("exam_only", "Exam only"),
+                        ],
+                        max_length=20,
+                        null=True,
+                    ),
+                ),
+                ("format_note", models.TextField(blank=True, null=True)),
+                (
+                    "assessment_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("proctored_exam", "Proctored exam"),
+                            ("assessment_based", "Assessment-based"),
+                            ("completion_based", "Completion-based"),
+                        ],
+                        max_length=20,
+                        null=True,
+                    ),
+                ),
+                (
+                    "is_proctored",
+                    models.BooleanField(blank=True, null=True, verbose_name="proctored"),
+                ),
+                (
+                    "cme_credit",
+                    models.BooleanField(blank=True, null=True, verbose_name="CME credit"),
+                ),
+                (
+                    "framework",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("edison", "EDISON Data Science Framework"),
+                            ("institution_specific", "Institution-specific"),
+                        ],
+                        max_length=30,
+                        null=True,
+                        verbose_name="framework alignment",
+                    ),
+                ),
+                ("framework_note", models.TextField(blank=True, null=True)),
+                ("prerequisites", models.TextField(blank=True, null=True)),
+                (
+                    "price_amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                (
+                    "price_currency",
+                    models.CharField(
+                        blank=True, help_text="ISO 4217 code, e.g. USD.", max_length=3, null=True
+                    ),
+                ),
+                (
+                    "price_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("program", "Whole program"),
+                            ("per_course", "Per course"),
+                            ("per_exam", "Per exam"),
+                        ],
+                        max_length=20,
+                        null=True,
+                    ),
+                ),
+                (
+                    "price_is_approximate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The source gives the price as approximate ('roughly').",
+                    ),
+                ),
+                (
+                    "course_count",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="number of courses"
+                    ),
+                ),
+                (
+                    "duration_weeks",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="The program's stated length. Leave empty when only module lengths are given.",
+                        max_digits=5,
+                        null=True,
+                    ),
+                ),
+                (
+                    "weekly_hours_min",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
+                ),
+                (
+                    "weekly_hours_max",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
+                ),
+                ("exam_questions", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("exam_minutes", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "exam_pass_mark",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Correct answers needed to pass.", null=True
+                    ),
+                ),
+                ("validity_months", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("recognition_note", models.TextField(blank=True, null=True)),
+                ("best_for", models.TextField(blank=True, null=True)),
+                ("trade_offs", models.TextField(blank=True, null=True)),
+                (
+                    "last_verified",
+                    models.DateField(
+                        help_text="When these facts were last checked against their sources."
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="programs.provider",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True, related_name="programs", to="programs.topic"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('description', models.TextField(blank=True, null=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("description", models.TextField(blank=True, null=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('description__isnull', True), models.Q(('description', ''), _negated=True), _connector='OR'), name='role_description_null_not_blank', violation_error_message='Leave description empty when it is unknown.')],
+                "ordering": ["position", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("description__isnull", True),
+                            models.Q(("description", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="role_description_null_not_blank",
+                        violation_error_message="Leave description empty when it is unknown.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('weeks', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('weeks_is_approximate', models.BooleanField(default=False)),
-                ('price_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='modules', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "weeks",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
+                ),
+                ("weeks_is_approximate", models.BooleanField(default=False)),
+                (
+                    "price_amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="modules",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'position'), name='module_unique_position_per_program'), models.CheckConstraint(condition=models.Q(('weeks__gt', 0)), name='module_weeks_positive', violation_error_message="A module's length must be more than 0 weeks."), models.CheckConstraint(condition=models.Q(('price_amount__gte', 0)), name='module_price_not_negative', violation_error_message="A module's price cannot be negative.")],
+                "ordering": ["program", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "position"), name="module_unique_position_per_program"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weeks__gt", 0)),
+                        name="module_weeks_positive",
+                        violation_error_message="A module's length must be more than 0 weeks.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("price_amount__gte", 0)),
+                        name="module_price_not_negative",
+                        violation_error_message="A module's price cannot be negative.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('provider', 'Provider'), ('summary', 'Summary'), ('platform', 'Platform'), ('credential_kind', 'Credential kind'), ('format', 'Format'), ('assessment_type', 'Assessment'), ('cme_credit', 'CME credit'), ('framework', 'Framework alignment'), ('prerequisites', 'Prerequisites'), ('price', 'Price'), ('course_count', 'Number of courses'), ('duration_weeks', 'Duration'), ('weekly_hours', 'Weekly hours'), ('modules', 'Modules'), ('exam', 'Exam'), ('validity_months', 'Validity'), ('recognition_note', 'Recognition'), ('topics', 'Topics'), ('best_for', 'Best for'), ('trade_offs', 'Trade-offs')], max_length=30)),
-                ('quote', models.TextField(help_text='The sentence, word for word.')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='programs.document')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("provider", "Provider"),
+                            ("summary", "Summary"),
+                            ("platform", "Platform"),
+                            ("credential_kind", "Credential kind"),
+                            ("format", "Format"),
+                            ("assessment_type", "Assessment"),
+                            ("cme_credit", "CME credit"),
+                            ("framework", "Framework alignment"),
+                            ("prerequisites", "Prerequisites"),
+                            ("price", "Price"),
+                            ("course_count", "Number of courses"),
+                            ("duration_weeks", "Duration"),
+                            ("weekly_hours", "Weekly hours"),
+                            ("modules", "Modules"),
+                            ("exam", "Exam"),
+                            ("validity_months", "Validity"),
+                            ("recognition_note", "Recognition"),
+                            ("topics", "Topics"),
+                            ("best_for", "Best for"),
+                            ("trade_offs", "Trade-offs"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("quote", models.TextField(help_text="The sentence, word for word.")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="programs.document",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', 'field', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'field', 'document', 'quote'), name='citation_unique'), models.CheckConstraint(condition=models.Q(('quote', ''), _negated=True), name='citation_quote_not_blank')],
+                "ordering": ["program", "field", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "field", "document", "quote"), name="citation_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quote", ""), _negated=True),
+                        name="citation_quote_not_blank",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RoleFit',
+            name="RoleFit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fit', models.CharField(choices=[('primary', 'Primary match'), ('complement', 'Complement')], max_length=20)),
-                ('rationale', models.TextField(help_text='Quoted from the source.')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_fits', to='programs.program')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fits', to='programs.role')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_fits', to='programs.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fit",
+                    models.CharField(
+                        choices=[("primary", "Primary match"), ("complement", "Complement")],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField(help_text="Quoted from the source.")),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_fits",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fits",
+                        to="programs.role",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_fits",
+                        to="programs.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['role', 'fit', 'program'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'role'), name='rolefit_unique_program_role')],
+                "ordering": ["role", "fit", "program"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "role"), name="rolefit_unique_program_role"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('price_amount__gte', 0)), name='program_price_not_negative', violation_error_message='The price cannot be negative.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price_amount__gte", 0)),
+                name="program_price_not_negative",
+                violation_error_message="The price cannot be negative.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('price_amount__isnull', True), ('price_basis__isnull', True), ('price_currency__isnull', True)), models.Q(('price_amount__isnull', False), ('price_basis__isnull', False), ('price_currency__isnull', False)), _connector='OR'), name='program_price_amount_currency_basis_together', violation_error_message='Give the price amount, currency and basis together, or leave all three empty.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("price_amount__isnull", True),
+                        ("price_basis__isnull", True),
+                        ("price_currency__isnull", True),
+                    ),
+                    models.Q(
+                        ("price_amount__isnull", False),
+                        ("price_basis__isnull", False),
+                        ("price_currency__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="program_price_amount_currency_basis_together",
+                violation_error_message="Give the price amount, currency and basis together, or leave all three empty.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('price_currency__isnull', True), ('price_currency__regex', '^[A-Z]{3}$'), _connector='OR'), name='program_price_currency_iso', violation_error_message='The currency must be a three-letter ISO code such as USD.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("price_currency__isnull", True),
+                    ("price_currency__regex", "^[A-Z]{3}$"),
+                    _connector="OR",
+                ),
+                name="program_price_currency_iso",
+                violation_error_message="The currency must be a three-letter ISO code such as USD.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('course_count__gt', 0)), name='program_course_count_positive', violation_error_message='The number of courses must be at least 1.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("course_count__gt", 0)),
+                name="program_course_count_positive",
+                violation_error_message="The number of courses must be at least 1.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_weeks__gt', 0)), name='program_duration_weeks_positive', violation_error_message='The duration must be more than 0 weeks.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_weeks__gt", 0)),
+                name="program_duration_weeks_positive",
+                violation_error_message="The duration must be more than 0 weeks.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('weekly_hours_min__gt', 0), ('weekly_hours_max__gt', 0)), name='program_weekly_hours_positive', violation_error_message='Weekly hours must be more than 0.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weekly_hours_min__gt", 0), ("weekly_hours_max__gt", 0)),
+                name="program_weekly_hours_positive",
+                violation_error_message="Weekly hours must be more than 0.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('weekly_hours_min__lte', models.F('weekly_hours_max'))), name='program_weekly_hours_min_lte_max', violation_error_message='Minimum weekly hours cannot exceed the maximum.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weekly_hours_min__lte", models.F("weekly_hours_max"))),
+                name="program_weekly_hours_min_lte_max",
+                violation_error_message="Minimum weekly hours cannot exceed the maximum.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('exam_questions__gt', 0), ('exam_minutes__gt', 0)), name='program_exam_positive', violation_error_message='Exam questions and minutes must be more than 0.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("exam_questions__gt", 0), ("exam_minutes__gt", 0)),
+                name="program_exam_positive",
+                violation_error_message="Exam questions and minutes must be more than 0.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('exam_pass_mark__lte', models.F('exam_questions'))), name='program_pass_mark_lte_questions', violation_error_message='The pass mark cannot exceed the number of questions.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("exam_pass_mark__lte", models.F("exam_questions"))),
+                name="program_pass_mark_lte_questions",
+                violation_error_message="The pass mark cannot exceed the number of questions.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('validity_months__gt', 0)), name='program_validity_positive', violation_error_message='Validity must be at least 1 month.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("validity_months__gt", 0)),
+                name="program_validity_positive",
+                violation_error_message="Validity must be at least 1 month.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('summary__isnull', True), models.Q(('summary', ''), _negated=True), _connector='OR'), name='program_summary_null_not_blank', violation_error_message='Leave summary empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("summary__isnull", True),
+                    models.Q(("summary", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_summary_null_not_blank",
+                violation_error_message="Leave summary empty when it is unknown.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('platform__isnull', True), models.Q(('platform', ''), _negated=True), _connector='OR'), name='program_platform_null_not_blank', violation_error_message='Leave platform empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("platform__isnull", True),
+                    models.Q(("platform", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_platform_null_not_blank",
+                violation_error_message="Leave platform empty when it is unknown.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('format_note__isnull', True), models.Q(('format_note', ''), _negated=True), _connector='OR'), name='program_format_note_null_not_blank', violation_error_message='Leave format note empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("format_note__isnull", True),
+                    models.Q(("format_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_format_note_null_not_blank",
+                violation_error_message="Leave format note empty when it is unknown.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('framework_note__isnull', True), models.Q(('framework_note', ''), _negated=True), _connector='OR'), name='program_framework_note_null_not_blank', violation_error_message='Leave framework note empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("framework_note__isnull", True),
+                    models.Q(("framework_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_framework_note_null_not_blank",
+                violation_error_message="Leave framework note empty when it is unknown.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('prerequisites__isnull', True), models.Q(('prerequisites', ''), _negated=True), _connector='OR'), name='program_prerequisites_null_not_blank', violation_error_message='Leave prerequisites empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("prerequisites__isnull", True),
+                    models.Q(("prerequisites", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_prerequisites_null_not_blank",
+                violation_error_message="Leave prerequisites empty when it is unknown.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('recognition_note__isnull', True), models.Q(('recognition_note', ''), _negated=True), _connector='OR'), name='program_recognition_note_null_not_blank', violation_error_message='Leave recognition note empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("recognition_note__isnull", True),
+                    models.Q(("recognition_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_recognition_note_null_not_blank",
+                violation_error_message="Leave recognition note empty when it is unknown.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('best_for__isnull', True), models.Q(('best_for', ''), _negated=True), _connector='OR'), name='program_best_for_null_not_blank', violation_error_message='Leave best for empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("best_for__isnull", True),
+                    models.Q(("best_for", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_best_for_null_not_blank",
+                violation_error_message="Leave best for empty when it is unknown.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('trade_offs__isnull', True), models.Q(('trade_offs', ''), _negated=True), _connector='OR'), name='program_trade_offs_null_not_blank', violation_error_message='Leave trade offs empty when it is unknown.'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("trade_offs__isnull", True),
+                    models.Q(("trade_offs", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="program_trade_offs_null_not_blank",
+                violation_error_message="Leave trade offs empty when it is unknown.",
+            ),
         ),
     ]

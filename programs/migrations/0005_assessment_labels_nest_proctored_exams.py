@@ -4,20 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0004_sources_standing_roles_hierarchy'),
+        ("programs", "0004_sources_standing_roles_hierarchy"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalprogram',
-            name='assessment_type',
-            field=models.CharField(blank=True, choices=[('proctored_exam', 'Proctored exam (assessment-based)'), ('assessment_based', 'Assessment-based'), ('completion_based', 'Completion-based')], max_length=20, null=True),
+            model_name="historicalprogram",
+            name="assessment_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("proctored_exam", "Proctored exam (assessment-based)"),
+                    ("assessment_based", "Assessment-based"),
+                    ("completion_based", "Completion-based"),
+                ],
+                max_length=20,
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='program',
-            name='assessment_type',
-            field=models.CharField(blank=True, choices=[('proctored_exam', 'Proctored exam (assessment-based)'), ('assessment_based', 'Assessment-based'), ('completion_based', 'Completion-based')], max_length=20, null=True),
+            model_name="program",
+            name="assessment_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("proctored_exam", "Proctored exam (assessment-based)"),
+                    ("assessment_based", "Assessment-based"),
+                    ("completion_based", "Completion-based"),
+                ],
+                max_length=20,
+                null=True,
+            ),
         ),
     ]

@@ -4,24 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0005_assessment_labels_nest_proctored_exams'),
+        ("programs", "0005_assessment_labels_nest_proctored_exams"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprovider',
-            name='contact_email',
-            field=models.EmailField(blank=True, help_text='Where readers can send questions; the sources give none.', max_length=254, null=True),
+            model_name="historicalprovider",
+            name="contact_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where readers can send questions; the sources give none.",
+                max_length=254,
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='provider',
-            name='contact_email',
-            field=models.EmailField(blank=True, help_text='Where readers can send questions; the sources give none.', max_length=254, null=True),
+            model_name="provider",
+            name="contact_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where readers can send questions; the sources give none.",
+                max_length=254,
+                null=True,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provider',
-            constraint=models.CheckConstraint(condition=models.Q(('contact_email__isnull', True), models.Q(('contact_email', ''), _negated=True), _connector='OR'), name='provider_contact_email_null_not_blank', violation_error_message='Leave contact email empty when it is unknown.'),
+            model_name="provider",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("contact_email__isnull", True),
+                    models.Q(("contact_email", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="provider_contact_email_null_not_blank",
+                violation_error_message="Leave contact email empty when it is unknown.",
+            ),
         ),
     ]

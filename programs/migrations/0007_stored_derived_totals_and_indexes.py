@@ -18,59 +18,96 @@ def store_total_weeks(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0006_provider_contact_email'),
+        ("programs", "0006_provider_contact_email"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprogram',
-            name='total_weeks_value',
-            field=models.DecimalField(blank=True, decimal_places=1, editable=False, max_digits=6, null=True, verbose_name='total weeks'),
+            model_name="historicalprogram",
+            name="total_weeks_value",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=1,
+                editable=False,
+                max_digits=6,
+                null=True,
+                verbose_name="total weeks",
+            ),
         ),
         migrations.AddField(
-            model_name='program',
-            name='total_cost_value',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(price_basis='per_course', then=models.ExpressionWrapper(django.db.models.expressions.CombinedExpression(models.F('price_amount'), '*', models.F('course_count')), output_field=models.DecimalField(decimal_places=2, max_digits=12))), default=models.F('price_amount'), output_field=models.DecimalField(decimal_places=2, max_digits=12)), output_field=models.DecimalField(decimal_places=2, max_digits=12), verbose_name='total cost'),
+            model_name="program",
+            name="total_cost_value",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(
+                        price_basis="per_course",
+                        then=models.ExpressionWrapper(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("price_amount"), "*", models.F("course_count")
+                            ),
+                            output_field=models.DecimalField(decimal_places=2, max_digits=12),
+                        ),
+                    ),
+                    default=models.F("price_amount"),
+                    output_field=models.DecimalField(decimal_places=2, max_digits=12),
+                ),
+                output_field=models.DecimalField(decimal_places=2, max_digits=12),
+                verbose_name="total cost",
+            ),
         ),
         migrations.AddField(
-            model_name='program',
-            name='total_weeks_value',
-            field=models.DecimalField(blank=True, decimal_places=1, editable=False, max_digits=6, null=True, verbose_name='total weeks'),
+            model_name="program",
+            name="total_weeks_value",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=1,
+                editable=False,
+                max_digits=6,
+                null=True,
+                verbose_name="total weeks",
+            ),
         ),
         migrations.AddField(
-            model_name='program',
-            name='weekly_hours_value',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.functions.comparison.Coalesce(models.F('weekly_hours_max'), models.F('weekly_hours_min')), output_field=models.DecimalField(decimal_places=1, max_digits=4), verbose_name='most weekly hours'),
+            model_name="program",
+            name="weekly_hours_value",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.db.models.functions.comparison.Coalesce(
+                    models.F("weekly_hours_max"), models.F("weekly_hours_min")
+                ),
+                output_field=models.DecimalField(decimal_places=1, max_digits=4),
+                verbose_name="most weekly hours",
+            ),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['total_cost_value'], name='program_total_cost_idx'),
+            model_name="program",
+            index=models.Index(fields=["total_cost_value"], name="program_total_cost_idx"),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['total_weeks_value'], name='program_total_weeks_idx'),
+            model_name="program",
+            index=models.Index(fields=["total_weeks_value"], name="program_total_weeks_idx"),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['weekly_hours_value'], name='program_weekly_hours_idx'),
+            model_name="program",
+            index=models.Index(fields=["weekly_hours_value"], name="program_weekly_hours_idx"),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['assessment_type'], name='program_assessment_idx'),
+            model_name="program",
+            index=models.Index(fields=["assessment_type"], name="program_assessment_idx"),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['format'], name='program_format_idx'),
+            model_name="program",
+            index=models.Index(fields=["format"], name="program_format_idx"),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['framework'], name='program_framework_idx'),
+            model_name="program",
+            index=models.Index(fields=["framework"], name="program_framework_idx"),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['cme_credit'], name='program_cme_idx'),
+            model_name="program",
+            index=models.Index(fields=["cme_credit"], name="program_cme_idx"),
         ),
         migrations.RunPython(store_total_weeks, migrations.RunPython.noop),
     ]

@@ -8,18 +8,22 @@ def create_the_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0007_stored_derived_totals_and_indexes'),
+        ("programs", "0007_stored_derived_totals_and_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueVersion',
+            name="CatalogueVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=1)),
-                ('changed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=1)),
+                ("changed_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.RunPython(create_the_row, migrations.RunPython.noop),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0008_catalogue_version'),
+        ("programs", "0008_catalogue_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='catalogueversion',
-            name='footer',
+            model_name="catalogueversion",
+            name="footer",
             field=models.JSONField(blank=True, editable=False, null=True),
         ),
     ]

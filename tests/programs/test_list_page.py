@@ -179,7 +179,7 @@ def test_unknown_role_is_404(client, catalog):
 
 def test_roles_index_and_home_link_every_role(client, catalog, django_assert_num_queries):
     """Roles with counts, footer sources and date."""
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         roles_html = client.get(reverse("programs:roles")).content.decode()
     home_html = client.get(reverse("programs:home")).content.decode()
     for role in Role.objects.all():

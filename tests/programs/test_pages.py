@@ -11,9 +11,9 @@ SLUGS = ALL
 
 
 def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
-    """Programs with provider, their modules, the total, roles with counts, footer sources and
-    date."""
-    with django_assert_num_queries(5):
+    """The catalogue version (with the footer), the total, roles, one aggregate for every role's
+    program count, programs with provider, their modules."""
+    with django_assert_num_queries(6):
         response = client.get(reverse("programs:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -30,8 +30,8 @@ def test_home_lists_every_program_with_its_key_facts(client, catalog, django_ass
 def test_detail_page_shows_every_fact_with_its_source(
     client, catalog, slug, django_assert_num_queries
 ):
-    """Program+provider, modules, topics, role fits, citations, its change log (none yet),
-    footer sources and date."""
+    """The catalogue version (with the footer), program with provider and topic names, modules,
+    role fits, citations, its change log (none yet)."""
     program = Program.objects.get(slug=slug)
     with django_assert_num_queries(6):
         response = client.get(program.get_absolute_url())
@@ -94,7 +94,7 @@ def test_home_is_a_fixed_size_summary(client, catalog, extra, django_assert_num_
 
     for _ in range(extra):
         ProgramFactory()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("programs:home"))
     page = BeautifulSoup(response.content, "html.parser")
     assert len(page.select(".card-grid .program-card")) == 6
