@@ -3,9 +3,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
-TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-start-up-guard-0123
 
-.PHONY: run test test-fast browser screenshots lint format check bench load serve cluster-check clean
+.PHONY: run test test-fast browser screenshots lint format check deploy-check editor bench load serve cluster-check clean
 
 # Python 3.12+: whatever .python-version selects through pyenv, else python3.13/3.12 on PATH.
 $(PY):
@@ -25,6 +25,7 @@ run: $(STAMP)  ## Install, migrate, load fixtures into an empty catalogue, serve
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)  ## The whole suite on the configured database (SQLite unless DATABASE_URL); browser tests when Chromium is here
+	$(MAKE) --no-print-directory deploy-check
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
@@ -51,6 +52,15 @@ format: $(STAMP)
 check: $(STAMP)
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+deploy-check: $(STAMP)  ## manage.py check --deploy with production settings; any warning fails
+	env -u DJANGO_DEBUG -u DJANGO_SECURE_SSL_REDIRECT -u DJANGO_SECURE_COOKIES -u DJANGO_HSTS_SECONDS \
+	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  DJANGO_ALLOWED_HOSTS=certcatalog.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+editor: $(STAMP)  ## Create an editor account (staff, Editors group, not superuser): make editor USERNAME=name
+	$(DEV_ENV) $(PY) manage.py create_editor $(USERNAME)
 
 bench: $(STAMP)  ## Every public page at 6, 1,000 and 10,000 programs, cold and warm, then gunicorn + wrk (SQLite; PostgreSQL too when DATABASE_URL is set)
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0

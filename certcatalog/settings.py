@@ -1,13 +1,17 @@
 """Settings for certcatalog, read from the environment with safe local defaults.
 
-DJANGO_DEBUG is off unless asked for; with debug off, DJANGO_SECRET_KEY must be set.
+DJANGO_DEBUG is off unless asked for; with debug off, DJANGO_SECRET_KEY must be set (50+
+characters) and the site is served as HTTPS only (issue #12): see README "Running in production"
+for every variable.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # the search document type; inert on SQLite
     "django_filters",
     "simple_history",
+    "axes",
     "programs",
     "compare",
 ]
@@ -79,6 +84,8 @@ LANGUAGE_CODE = "en-us"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,11 +94,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "certcatalog.urls"
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+MIN_SECRET_KEY_LENGTH = 50
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -99,9 +108,90 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=1 for local development (make run does this)."
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
+elif not DEBUG and (len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too short or too simple: use at least "
+        f"{MIN_SECRET_KEY_LENGTH} random characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
+# -- HTTPS and headers (issue #12) --------------------------------------------------------------
+PRODUCTION = not DEBUG
+SECURE_SSL_REDIRECT = _env_flag("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+"""Off only when the TLS-terminating proxy in front already redirects HTTP to HTTPS."""
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("DJANGO_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_flag("DJANGO_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+BEHIND_PROXY = _env_flag("DJANGO_BEHIND_PROXY")
+"""Set only when a trusted reverse proxy sets X-Forwarded-Proto and X-Forwarded-For (and clients
+cannot reach gunicorn directly): then the scheme and the client IP are read from them."""
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+}
+PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": [], "payment": []}
+
+# -- Editors' sign-in (issue #12) -----------------------------------------------------------------
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "certcatalog.proxy.client_ip"
+
+# -- Errors are seen (issue #12) ------------------------------------------------------------------
+ADMINS = [a.strip() for a in os.environ.get("DJANGO_ADMINS", "").split(",") if "@" in a]
+"""Who is emailed each server error (comma-separated addresses); errors also go to stderr."""
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "certcatalog@localhost")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "loggers": {
+        # Every 5xx with its traceback, and security events (e.g. a bad Host header).
+        "django.request": {"handlers": ["stderr", "mail_admins"], "level": "ERROR"},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING"},
+        "axes": {"handlers": ["stderr"], "level": "WARNING"},
+        "certcatalog": {"handlers": ["stderr"], "level": "INFO"},
+    },
+}
 
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_URL = "static/"

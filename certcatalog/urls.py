@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+
+from certcatalog import health
 
 admin.site.site_header = "certcatalog editors"
 admin.site.site_title = "certcatalog admin"
@@ -18,5 +21,6 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("", include("programs.urls")),
     path("", include("compare.urls")),
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

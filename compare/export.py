@@ -20,9 +20,33 @@ CSV_LEGEND = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+BOM = "\ufeff"
+"""Written first so spreadsheets read the file as UTF-8 (accented names, curly quotes)."""
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading
+    apostrophe, which spreadsheets hide and which stops the formula from running."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+class _SafeWriter:
+    """csv.writer that neutralises every cell it writes."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+
+
 def to_csv(table: Table) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write(BOM)
+    writer = _SafeWriter(out)
     writer.writerow([CSV_LEGEND])
     header = ["Group", "Fact"]
     for p in table.programs:

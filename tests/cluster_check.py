@@ -35,6 +35,9 @@ def _env() -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_DEBUG="0",
+        # Two servers on loopback over plain HTTP: no HTTPS redirect, cookies sent over HTTP.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
     )
     return env
 

@@ -25,6 +25,9 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_DEBUG="0",
+        # Loopback measurement speaks plain HTTP: no HTTPS redirect, cookies sent over HTTP.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
         **extra,
     )
     return env

@@ -51,13 +51,31 @@ def live_catalog(transactional_db):
     call_command("seed_catalog", stdout=StringIO())
 
 
+def _watched(context):
+    """A page whose Content-Security-Policy violations fail the test (issue #12): Chromium logs
+    each blocked script, style or frame to the console."""
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return page
+
+
 @pytest.fixture
 def page(browser, live_server, live_catalog):
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = _watched(context)
     yield page
+    violations = list(page.csp_violations)
     context.close()
+    assert not violations, "CSP violations: " + " | ".join(violations)
 
 
 @pytest.fixture
@@ -65,10 +83,11 @@ def phone_page(browser, live_server, live_catalog):
     context = browser.new_context(
         viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = _watched(context)
     yield page
+    violations = list(page.csp_violations)
     context.close()
+    assert not violations, "CSP violations: " + " | ".join(violations)
 
 
 @pytest.fixture

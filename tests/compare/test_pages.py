@@ -108,10 +108,36 @@ def test_csv_export(client, catalog):
     response = _get(client, [HARVARD, IABAC], format="csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'attachment; filename="certcatalog-comparison-' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode()), "UTF-8 with BOM for spreadsheets"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0].startswith("A blank value means the sources do not publish it")
     total = next(r for r in rows[1:] if r[1] == "Total cost")
     assert total[2:] == ["about $4,800", "", "", ""]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["+1+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", '=HYPERLINK("http://x")'],
+)
+def test_csv_cells_that_look_like_formulas_are_neutralised(staff_client, catalog, typed):
+    """An editor's text that a spreadsheet would run as a formula is exported as text
+    (OWASP CSV injection): a leading apostrophe, the rest unchanged."""
+    from programs.models import Program
+    from tests.forms import browser_post
+
+    harvard = Program.objects.get(slug=HARVARD)
+    url = reverse("admin:programs_program_change", args=[harvard.pk])
+    assert (
+        browser_post(staff_client, url, "program_form", {"prerequisites": typed}).status_code == 302
+    )
+    response = _get(staff_client, [HARVARD, IABAC], format="csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    prerequisites = next(r for r in rows[1:] if r[1] == "Prerequisites")
+    assert Program.objects.get(slug=HARVARD).prerequisites == typed
+    assert prerequisites[2] == "'" + typed
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
 def test_json_export(client, catalog):

@@ -177,7 +177,9 @@ def test_chart_with_nothing_to_plot(catalog):
 
 
 def test_csv_has_one_column_per_program_and_blank_unknowns(catalog):
-    rows = list(csv.reader(io.StringIO(export.to_csv(_table(HARVARD, IABAC)))))
+    text = export.to_csv(_table(HARVARD, IABAC))
+    assert text.startswith(export.BOM)
+    rows = list(csv.reader(io.StringIO(text.removeprefix(export.BOM))))
     assert rows[0][0].startswith("A blank value means the sources do not publish it")
     assert rows[1] == [
         "Group",
@@ -316,3 +318,18 @@ def test_the_compare_page_shows_weeks_at_your_pace_and_keeps_it_on_the_form(clie
     form = page.find("form", class_="compare-pace")
     assert form.find("input", attrs={"name": "hours"})["value"] == "4"
     assert form.find("input", attrs={"name": "diff"})["value"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("=1+1", "'=1+1"),
+        ("about $4,800", "about $4,800"),
+        ("“typically”, says the 2026 guide", "“typically”, says the 2026 guide"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe_neutralises_only_formula_starts(cell, written):
+    assert export.spreadsheet_safe(cell) == written

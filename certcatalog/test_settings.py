@@ -1,0 +1,15 @@
+"""The test suite's settings: production settings, served over plain HTTP.
+
+The test client and the browser tests' live server speak HTTP on loopback, so HTTPS redirects and
+Secure-only cookies are off here; everything else (debug off, CSP, headers, lockout, caching) is
+as in production. `manage.py check --deploy` runs against certcatalog.settings in CI.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+if len(os.environ.get("DJANGO_SECRET_KEY", "").strip()) < 50:
+    os.environ["DJANGO_SECRET_KEY"] = "test-only-not-secret-" + "k" * 40
+
+from certcatalog.settings import *  # noqa: E402, F403
