@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-start-up-guard-0123
 
-.PHONY: run test test-fast browser screenshots lint format check deploy-check editor bench load serve cluster-check clean
+.PHONY: run test test-fast browser screenshots lint format check deploy-check editor backup restore bench load serve cluster-check clean
 
 # Python 3.12+: whatever .python-version selects through pyenv, else python3.13/3.12 on PATH.
 $(PY):
@@ -61,6 +61,15 @@ deploy-check: $(STAMP)  ## manage.py check --deploy with production settings; an
 
 editor: $(STAMP)  ## Create an editor account (staff, Editors group, not superuser): make editor USERNAME=name
 	$(DEV_ENV) $(PY) manage.py create_editor $(USERNAME)
+
+backup: $(STAMP)  ## Catalogue, its full history, users and groups to backups/certcatalog-<UTC time>.json
+	@mkdir -p backups
+	$(PY) manage.py backup_catalog backups/certcatalog-$$(date -u +%Y%m%dT%H%M%SZ).json
+
+restore: $(STAMP)  ## Load FILE=backups/certcatalog-….json into an empty database (migrates first; refuses one with programs, history or users)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/certcatalog-….json" >&2; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore_catalog "$(FILE)"
 
 bench: $(STAMP)  ## Every public page at 6, 1,000 and 10,000 programs, cold and warm, then gunicorn + wrk (SQLite; PostgreSQL too when DATABASE_URL is set)
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0

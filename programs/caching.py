@@ -8,6 +8,8 @@ page and every client's copy stale at once, on every app server.
 import datetime
 import hashlib
 import json
+import threading
+from contextlib import contextmanager
 from functools import wraps
 
 from django.core.cache import cache
@@ -23,8 +25,25 @@ PAGE_TIMEOUT = 60 * 60
 """Cached pages expire after an hour even if nothing changes (they are keyed by version)."""
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def one_bump():
+    """Writes inside bump the version once, at the end, instead of once per row (bulk loads:
+    a restore, a large import)."""
+    _batch.active = True
+    try:
+        yield
+    finally:
+        _batch.active = False
+    bump()
+
+
 def bump() -> None:
     """Record a catalogue write: every page cached or sent before it is now stale."""
+    if getattr(_batch, "active", False):
+        return
     footer = footer_facts()
     updated = CatalogueVersion.objects.filter(pk=1).update(
         version=F("version") + 1, changed_at=timezone.now(), footer=footer
