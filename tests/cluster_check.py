@@ -16,71 +16,23 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
+from tests.benchmarks import server
+
+ROOT = server.ROOT
+PYTHON = server.PYTHON
 SLUG = "johns-hopkins-ai-in-healthcare"
 PORTS = (8101, 8102)
 DATABASE = "certcatalog_cluster_check"
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=os.environ.get(
-            "CLUSTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-        ),
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_DEBUG="0",
-        # Two servers on loopback over plain HTTP: no HTTPS redirect, cookies sent over HTTP.
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SECURE_COOKIES="0",
+    database = os.environ.get(
+        "CLUSTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
     )
-    return env
-
-
-def _manage(env, *args) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def _create_database() -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        c.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def _start(env, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "certcatalog.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    return server.production_env(
+        database, REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
     )
-
-
-def _wait(port: int) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise SystemExit(f"server on {port} did not start")
 
 
 def _get(port: int, path: str) -> tuple[str, str]:
@@ -142,15 +94,13 @@ def _edit_in_admin(port: int, env: dict, price: str) -> None:
 
 
 def main() -> None:
+    server.recreate_postgres_database(DATABASE, "postgres://postgres@127.0.0.1:5432/postgres")
     env = _env()
-    _create_database()
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "seed_catalog")
-    _manage(env, "collectstatic", "--noinput", "-v0")
-    servers = [_start(env, port) for port in PORTS]
+    server.manage(env, "migrate", "--noinput", "-v0")
+    server.manage(env, "seed_catalog")
+    server.manage(env, "collectstatic", "--noinput", "-v0")
+    servers = [server.start(env, port) for port in PORTS]
     try:
-        for port in PORTS:
-            _wait(port)
         a, b = PORTS
         before, etag_before = _get(b, f"/programs/{SLUG}/")
         assert "$2,990" in before, "B shows the seeded price"
@@ -170,10 +120,7 @@ def main() -> None:
         if not ok:
             raise SystemExit(1)
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=10)
+        server.stop(*servers)
 
 
 if __name__ == "__main__":
