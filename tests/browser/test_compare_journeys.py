@@ -44,7 +44,9 @@ def test_tick_three_compare_toggle_remove_and_download(page):
         page.get_by_role("link", name="Download CSV").click()
     download = download_info.value
     assert download.suggested_filename.startswith("certcatalog-comparison-")
-    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith("\ufeff".encode()), "UTF-8 with BOM, so spreadsheets read accents"
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0].startswith("A blank value means the sources do not publish it")
     assert rows[1][2:] == [
         "Harvard: AI in Health Care Certificate",
