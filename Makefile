@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-start-up-guard-0123
 
-.PHONY: run test test-fast browser screenshots lint format check deploy-check editor backup restore bench load serve cluster-check clean
+.PHONY: run test test-fast browser screenshots lint format check deploy-check editor backup restore fuzz bench load serve cluster-check clean
 
 # Python 3.12+: whatever .python-version selects through pyenv, else python3.13/3.12 on PATH.
 $(PY):
@@ -70,6 +70,13 @@ restore: $(STAMP)  ## Load FILE=backups/certcatalog-….json into an empty datab
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/certcatalog-….json" >&2; exit 1; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py restore_catalog "$(FILE)"
+
+FUZZ_EXAMPLES ?= 10000
+
+fuzz: $(STAMP)  ## Hypothesis over every public URL and query parameter: FUZZ_EXAMPLES (10,000) on SQLite, then PostgreSQL when DATABASE_URL is set; prints the count per database
+	env -u DATABASE_URL $(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_fuzz.py
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  $(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXPECT_DATABASE=postgresql $(PY) -m pytest -q tests/test_fuzz.py; fi
 
 bench: $(STAMP)  ## Every public page at 6, 1,000 and 10,000 programs, cold and warm, then gunicorn + wrk (SQLite; PostgreSQL too when DATABASE_URL is set)
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
