@@ -4,6 +4,7 @@ No `playwright install`: the browser is /usr/bin/chromium from the chromium pack
 """
 
 import os
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -142,3 +143,13 @@ def open_page(page, name: str, path: str):
     expected = 404 if name == "not-found" else 200
     assert response.status == expected, f"{name} ({path}) answered {response.status}"
     return response
+
+
+def wait_until(page, expression: str, timeout_ms: int = 5_000) -> None:
+    """Wait for a JavaScript condition, polled from Python. `page.wait_for_function` polls by
+    evaluating the string inside the page, which the site's CSP (no 'unsafe-eval') forbids."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(25)
