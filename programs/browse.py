@@ -225,12 +225,15 @@ def _counts(filterset: ProgramFilterSet) -> dict[str, int]:
             option = f"o_{name}_{i}"
             flags[option] = _flag(filterset.condition(name, value if name == "cme" else [value]))
             counts[f"{name}__{i}"] = [*others, option]
-    rows = filterset.prepare(Program.objects.all()).order_by().values("pk").annotate(**flags)
-    return {"unconfirmed": 0} | _count_rows(rows, counts)
+    return {"unconfirmed": 0} | _count_rows(flags, counts)
 
 
-def _count_rows(rows, counts: dict[str, list[str]]) -> dict[str, int]:
-    """For each name, how many of `rows` have every listed flag true, in one statement."""
+def _count_rows(
+    flags: dict[str, ExpressionWrapper], counts: dict[str, list[str]]
+) -> dict[str, int]:
+    """For each name in `counts`, how many programs have every listed flag true: one
+    statement, each flag computed once per program."""
+    rows = Program.objects.order_by().values("pk").annotate(**flags)
     quote = connection.ops.quote_name
     columns = []
     for flags in counts.values():
@@ -331,8 +334,7 @@ def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> l
         flags[f"without_{i}"] = _flag(condition)
     counts = {}
     if chips:
-        rows = filterset.prepare(Program.objects.all()).order_by().values("pk").annotate(**flags)
-        counts = _count_rows(rows, {flag: [flag] for flag in flags})
+        counts = _count_rows(flags, {flag: [flag] for flag in flags})
     return [
         Relaxation(
             label=label, url=_url(path, _without(params, name, value)), count=counts[f"without_{i}"]

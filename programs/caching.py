@@ -79,19 +79,17 @@ def _state(request) -> tuple[int, datetime.datetime, str | dict | None]:
 def footer(request) -> dict:
     """The footer facts stored with this version (computed here only for a database that has
     had no catalogue write since the footer was added)."""
-    stored = _state(request)[2]
-    if stored is None:
-        return footer_facts()
-    return json.loads(stored) if isinstance(stored, str) else stored
+    if not hasattr(request, "_catalogue_footer"):
+        stored = _state(request)[2]
+        if stored is None:
+            request._catalogue_footer = footer_facts()
+        else:
+            request._catalogue_footer = json.loads(stored) if isinstance(stored, str) else stored
+    return request._catalogue_footer
 
 
 def _path_hash(request) -> str:
     return hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
-
-
-def _etag(request) -> str:
-    version = _state(request)[0]
-    return quote_etag(f"v{version}-{_path_hash(request)}")
 
 
 def _client_is_current(request, etag: str, changed_at) -> bool:
@@ -121,11 +119,12 @@ def public_page(view):
             response["Cache-Control"] = "private, no-cache"
             return response
         version, changed_at, _ = _state(request)
-        etag = _etag(request)
+        path = _path_hash(request)
+        etag = quote_etag(f"v{version}-{path}")
         if _client_is_current(request, etag, changed_at):
             response = HttpResponseNotModified()
         else:
-            key = f"page:{version}:{_path_hash(request)}"
+            key = f"page:{version}:{path}"
             response = cache.get(key)
             if response is None:
                 response = view(request, *args, **kwargs)

@@ -177,10 +177,6 @@ class ProgramFilterSet(django_filters.FilterSet):
             )
         return match
 
-    def prepare(self, queryset):
-        """Annotations the conditions need (none at present: the search document is stored)."""
-        return queryset
-
     def _apply(self, queryset, name, value):
         condition = self.condition(name, value)
         return queryset if condition is None else queryset.filter(condition)
@@ -234,7 +230,7 @@ class ProgramFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset, exclude=()):
         """Apply every valid filter except those named in `exclude`, then the sort."""
-        queryset = self.prepare(queryset).filter(self.conditions(exclude))
+        queryset = queryset.filter(self.conditions(exclude))
         if "sort" not in exclude:
             queryset = self.filters["sort"].filter(queryset, self.form.cleaned_data.get("sort"))
         return queryset

@@ -30,7 +30,7 @@ def _env() -> dict[str, str]:
     database = os.environ.get(
         "CLUSTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
     )
-    return server.production_env(
+    return server.seeded_env(
         database, REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
     )
 
@@ -96,8 +96,6 @@ def _edit_in_admin(port: int, env: dict, price: str) -> None:
 def main() -> None:
     server.recreate_postgres_database(DATABASE, "postgres://postgres@127.0.0.1:5432/postgres")
     env = _env()
-    server.manage(env, "migrate", "--noinput", "-v0")
-    server.manage(env, "seed_catalog")
     server.manage(env, "collectstatic", "--noinput", "-v0")
     servers = [server.start(env, port) for port in PORTS]
     try:

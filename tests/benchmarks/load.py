@@ -48,9 +48,7 @@ def main() -> None:
         url = f"sqlite:///{tmp}/load.sqlite3"
         if os.environ.get("DATABASE_URL", "").startswith("postgres"):
             url = server.recreate_postgres_database("certcatalog_load", os.environ["DATABASE_URL"])
-        env = server.production_env(url)
-        server.manage(env, "migrate", "--noinput", "-v0")
-        server.manage(env, "seed_catalog", "-v0")
+        env = server.seeded_env(url)
         subprocess.run(
             [server.PYTHON, "-m", "tests.benchmarks.load", "--grow"],
             cwd=server.ROOT,

@@ -192,9 +192,7 @@ def main() -> None:
                 server.recreate_postgres_database("certcatalog_bench", os.environ["DATABASE_URL"])
             )
         for url in databases:
-            env = server.production_env(url)
-            server.manage(env, "migrate", "--noinput", "-v0")
-            server.manage(env, "seed_catalog", "-v0")
+            env = server.seeded_env(url)
             subprocess.run(
                 [server.PYTHON, "-m", "tests.benchmarks.pages", "--measure"],
                 cwd=server.ROOT,

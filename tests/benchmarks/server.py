@@ -37,6 +37,14 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def seeded_env(database_url: str, **extra: str) -> dict[str, str]:
+    """Production settings on an empty database, migrated and holding the seeded catalogue."""
+    env = production_env(database_url, **extra)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_catalog", "-v0")
+    return env
+
+
 def recreate_postgres_database(name: str, server_url: str) -> str:
     """A fresh, empty database `name` on the server of `server_url`; returns its URL."""
     import psycopg
