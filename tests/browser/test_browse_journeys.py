@@ -13,7 +13,7 @@ def _card_titles(page, group=None):
 
 
 def test_clinician_with_3000_dollars(page):
-    page.goto("/programs/")
+    assert page.goto("/programs/").status == 200
     expect(page.get_by_role("heading", name="6 of 6 programs")).to_be_visible()
     page.get_by_role("checkbox", name=re.compile(r"^Clinicians")).check()
     page.get_by_label("Budget (USD)").fill("3000")
@@ -42,7 +42,7 @@ def test_clinician_with_3000_dollars(page):
 
 
 def test_removing_a_chip_widens_the_list(page):
-    page.goto("/programs/?role=clinicians&max_cost=3000")
+    assert page.goto("/programs/?role=clinicians&max_cost=3000").status == 200
     expect(page.get_by_role("heading", name="4 of 6 programs")).to_be_visible()
     page.get_by_role("link", name=re.compile("Budget: up to \\$3,000")).click()
     expect(page.get_by_role("heading", name="5 of 6 programs")).to_be_visible()
@@ -52,14 +52,14 @@ def test_removing_a_chip_widens_the_list(page):
 
 
 def test_the_url_reproduces_the_state_in_a_new_page(page):
-    page.goto("/programs/")
+    assert page.goto("/programs/").status == 200
     page.get_by_role("checkbox", name=re.compile(r"^Completion-based")).check()
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("heading", name="1 of 6 programs")).to_be_visible()
     url = page.url
 
     other = page.context.new_page()
-    other.goto(url)
+    assert other.goto(url).status == 200
     expect(other.get_by_role("heading", name="1 of 6 programs")).to_be_visible()
     expect(other.get_by_role("checkbox", name=re.compile(r"^Completion-based"))).to_be_checked()
     assert _card_titles(other) == ["AI in Healthcare Specialization"]
@@ -67,6 +67,9 @@ def test_the_url_reproduces_the_state_in_a_new_page(page):
 
 
 def test_axe_passes_on_a_filtered_page(page):
-    page.goto("/programs/?role=clinicians&max_cost=3000&max_weeks=abc&cme=unknown")
+    assert (
+        page.goto("/programs/?role=clinicians&max_cost=3000&max_weeks=abc&cme=unknown").status
+        == 200
+    )
     blocking, _ = axe_violations(page)
     assert not blocking, blocking

@@ -21,7 +21,7 @@ THREE = (
 
 
 def test_tick_three_compare_toggle_remove_and_download(page):
-    page.goto("/programs/")
+    assert page.goto("/programs/").status == 200
     for name in ("AI in Health Care Certificate", "AI in Healthcare Certificate Program"):
         page.get_by_role("checkbox", name=f"Compare {name}", exact=True).check()
     page.get_by_role("checkbox", name="Compare AI in Healthcare Certification", exact=True).check()
@@ -103,7 +103,7 @@ def test_six_programs_fit_at_1280_and_names_stay_on_top(page):
 
 
 def test_compare_with_from_a_detail_page(page):
-    page.goto("/programs/johns-hopkins-ai-in-healthcare/")
+    assert page.goto("/programs/johns-hopkins-ai-in-healthcare/").status == 200
     page.get_by_role("link", name="Compare with…").click()
     expect(page.get_by_text("Pick at least one more program")).to_be_visible()
     page.get_by_role("checkbox", name=re.compile("AI in Healthcare Specialization")).check()
@@ -112,7 +112,7 @@ def test_compare_with_from_a_detail_page(page):
 
 
 def test_axe_passes_on_the_compare_page(page):
-    page.goto(THREE + "&diff=1")
+    assert page.goto(THREE + "&diff=1").status == 200
     blocking, _ = axe_violations(page)
     assert not blocking, blocking
 
@@ -120,7 +120,7 @@ def test_axe_passes_on_the_compare_page(page):
 @pytest.mark.parametrize("count", [2, 6])
 def test_print_summary_fits_on_one_landscape_page(page, count):
     slugs = ALL[:count]
-    page.goto("/compare/print/?" + "&".join(f"programs={s}" for s in slugs))
+    assert page.goto("/compare/print/?" + "&".join(f"programs={s}" for s in slugs)).status == 200
     expect(page.get_by_role("heading", level=1)).to_contain_text("comparison summary")
     pdf = page.pdf(prefer_css_page_size=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))

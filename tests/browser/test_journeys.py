@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_home_to_a_program_and_back(page):
-    page.goto("/")
+    assert page.goto("/").status == 200
     expect(page.get_by_role("heading", level=1)).to_contain_text("AI in healthcare certifications")
     page.get_by_role("link", name="AI in Healthcare Certificate Program").click()
     expect(page).to_have_url(re.compile(r"/programs/johns-hopkins-ai-in-healthcare/$"))
@@ -23,7 +23,7 @@ def test_home_to_a_program_and_back(page):
 
 
 def test_keyboard_only_skip_link_then_a_program(page):
-    page.goto("/")
+    assert page.goto("/").status == 200
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
@@ -57,14 +57,14 @@ def test_no_page_scrolls_sideways_on_a_phone(phone_page, width):
 
 def test_staff_price_change_shows_on_the_public_page(page, staff_login):
     username, password = staff_login
-    page.goto("/admin/")
+    assert page.goto("/admin/").status == 200
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.goto("/admin/programs/program/?q=Johns+Hopkins")
+    assert page.goto("/admin/programs/program/?q=Johns+Hopkins").status == 200
     page.get_by_role("link", name="AI in Healthcare Certificate Program").click()
     page.locator("#id_price_amount").fill("3250.00")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-    page.goto("/programs/johns-hopkins-ai-in-healthcare/")
+    assert page.goto("/programs/johns-hopkins-ai-in-healthcare/").status == 200
     expect(page.locator("#fact-total_cost")).to_contain_text("$3,250")

@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from programs.models import Document
 from tests.factories import ProgramFactory
 from tests.seed import ALL, HARVARD, IABAC, JHU
 
@@ -41,12 +42,41 @@ def test_compare_page_shows_table_chart_and_actions(client, catalog):
     page = BeautifulSoup(html, "html.parser")
     best = [" ".join(b.get_text().split()) for b in page.select(".badge--best")]
     assert best == ["Lowest of 2 published costs", "Shortest of 2 published durations"]
-    assert "differs" in html
-    assert "Not published" in html
+    rows = _table_rows(page)
+    # Published values that disagree are marked; a row published for only some is marked so;
+    # a row no source publishes for any of them is not marked, and every cell says so.
+    assert rows["Total cost"]["badge"] == "differs"
+    assert rows["Format"]["badge"] == "differs"
+    assert rows["Weekly hours"]["badge"] == "published for some"
+    assert rows["Platform"]["badge"] is None
+    assert rows["Platform"]["unknown"] == ["Not published"] * 3
+    assert rows["Total cost"]["unknown"] == [None, None, "Not published"]  # IABAC's price
     assert "<svg" in html and "Not plotted" in html
     assert "Only show differences" in html
     assert f"?programs={JHU}&amp;programs={IABAC}" in html  # remove Harvard
     assert "format=csv" in html and "format=json" in html
+
+
+def _table_rows(page: BeautifulSoup) -> dict[str, dict]:
+    """The comparison table's fact rows by label: the row's badge text (or None) and, for each
+    program's cell, the text of its "unknown" mark (or None)."""
+    rows = {}
+    for tr in page.select(".compare-table tbody tr"):
+        cells = tr.find_all("td")
+        if not cells:
+            continue  # a group heading
+        label = tr.find("th")
+        badge = label.select_one(".badge")
+        if badge is not None:
+            badge.extract()
+        rows[" ".join(label.get_text().split())] = {
+            "badge": badge.get_text(strip=True) if badge is not None else None,
+            "unknown": [
+                unknown.get_text(strip=True) if (unknown := td.select_one(".unknown")) else None
+                for td in cells
+            ],
+        }
+    return rows
 
 
 def test_only_differences_toggle(client, catalog):
@@ -152,7 +182,11 @@ def test_json_export(client, catalog):
 def test_print_summary(client, catalog):
     html = client.get(reverse("compare:print"), {"programs": [HARVARD, JHU]}).content.decode()
     assert "comparison summary" in html
-    assert "Prepared" in html and "Sources" in html
+    page = BeautifulSoup(html, "html.parser")
+    sources = " ".join(page.select_one(".print-summary__sources").get_text().split())
+    for document in Document.objects.all():
+        assert f"{document.title} ({document.date_label}" in sources
+    assert "promotes IABAC" in sources  # the guide's badge travels with it on paper
     assert "Remove" not in html
 
 

@@ -1,5 +1,6 @@
 """The real catalogue: every stored fact is asserted here, so a bad data edit fails CI."""
 
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,12 +57,30 @@ def test_role_descriptions_are_quoted_from_the_sources(catalog):
         assert role.description in text
 
 
-def test_bundled_sources_match_the_shared_seeds():
-    """fixtures/sources is a copy of ../shared/seeds; it must not drift from the originals."""
-    if not SHARED_SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
-    for seed in SHARED_SEEDS.glob("*.txt"):
-        assert (SOURCES / seed.name).read_text() == seed.read_text(), seed.name
+SOURCE_SHA256 = {
+    "000_e62f971bf73a12ad.txt": "360e00b1d413cf8920631fa1079c8c489b8fa65dcdf982190a810e471b9ff982",
+    "001_84e65b64ca393dca.txt": "cbf4c5c62fa0136bcd19600c7a0dc826c02eb4bf8b425fc9ae0510c944b254ff",
+}
+"""The SHA-256 of each source document as published in ../shared/seeds (checked 2026-11-26),
+so a clone with nothing beside it still proves the bundled copies are the originals."""
+
+
+def test_bundled_sources_are_the_published_documents():
+    """fixtures/sources holds exactly the published documents, byte for byte."""
+    bundled = {path.name: path for path in SOURCES.glob("*.txt")}
+    assert set(bundled) == set(SOURCE_SHA256)
+    for name, digest in SOURCE_SHA256.items():
+        assert hashlib.sha256(bundled[name].read_bytes()).hexdigest() == digest, name
+
+
+def test_the_checksums_are_those_of_the_shared_seeds_when_they_are_here():
+    """Next to ../shared (a developer's machine), the pinned checksums are the seeds' own; in a
+    standalone clone there is nothing to compare with, and the test above has done the work."""
+    seeds = (
+        {path.name: path for path in SHARED_SEEDS.glob("*.txt")} if SHARED_SEEDS.is_dir() else {}
+    )
+    for name, path in seeds.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == SOURCE_SHA256.get(name), name
 
 
 def test_every_known_fact_cites_a_sentence(catalog):

@@ -1,6 +1,7 @@
 from urllib.parse import parse_qsl
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -62,12 +63,25 @@ def test_list_page_shows_count_groups_chips_and_facets(client, catalog):
     html = client.get(reverse("programs:list") + "?role=clinicians&max_cost=3000").content.decode()
     assert "4 of 6 programs" in html
     assert "Cost not published — check with the provider" in html
-    assert "Role: Clinicians" in html and "Budget: up to $3,000" in html
-    assert "Clear all" in html
+    page = BeautifulSoup(html, "html.parser")
+    chips = page.select("ul.chips a.chip")
+    assert [" ".join(c.get_text(" ", strip=True).split()[2:-1]) for c in chips[:-1]] == [
+        "Role: Clinicians",
+        "Budget: up to $3,000",
+    ]
+    assert chips[-1].get_text(strip=True) == "Clear all" and chips[-1]["href"] == "/programs/"
     assert 'value="3000"' in html
     assert 'value="clinicians" checked' in html
     assert 'Completion-based <span class="filters__count">(1)</span>' in html
-    assert "disabled" in html
+    # Options that would leave nothing under the other filters are greyed out, in place.
+    disabled = {(i["name"], i["value"]) for i in page.select("#filter-form input[disabled]")}
+    assert disabled == {
+        ("role", "healthcare-leaders"),
+        ("cme", "no"),
+        ("format", "exam_only"),
+        ("provider_kind", "health_system"),
+        ("provider_kind", "other"),
+    }
     assert "Assessed certification" in html and "Certificate of completion" in html
 
 
@@ -190,7 +204,6 @@ def test_roles_index_and_home_link_every_role(client, catalog, django_assert_num
 
 def test_a_budget_that_empties_the_list_names_the_near_misses(client, catalog):
     """A clinician with $2,000: nothing within budget, Johns Hopkins is $990 over."""
-    from bs4 import BeautifulSoup
 
     response = client.get(reverse("programs:list"), {"role": "clinicians", "max_cost": "2000"})
     page = BeautifulSoup(response.content, "html.parser")

@@ -101,10 +101,14 @@ def test_total_cost_is_unknown_without_a_price():
     assert Program.objects.get(pk=program.pk).total_cost_value is None
 
 
-def test_total_cost_follows_a_price_change_without_being_stored():
-    program = ProgramFactory(priced=True)
+def test_total_cost_follows_a_price_change_in_python_and_in_the_database():
+    program = ProgramFactory(
+        price_amount=Decimal("1000"), price_currency="USD", price_basis="per_course", course_count=3
+    )
     program.price_amount = Decimal("2500")
-    assert program.total_cost == Decimal("2500")
+    assert program.total_cost == Decimal("7500")  # derived on the instance, before any save
+    program.save()
+    assert Program.objects.get(pk=program.pk).total_cost_value == Decimal("7500")
 
 
 def test_total_weeks_prefers_the_stated_duration():
