@@ -5,7 +5,12 @@ STAMP  := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-start-up-guard-0123
 
-.PHONY: run test test-fast browser screenshots lint format check deploy-check editor backup restore fuzz bench load serve cluster-check clean
+PORT ?= 8000
+
+.PHONY: help run test test-fast coverage browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve cluster-check clean
+
+help:  ## This list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 # Python 3.12+: whatever .python-version selects through pyenv, else python3.13/3.12 on PATH.
 $(PY):
@@ -14,23 +19,26 @@ $(PY):
 	    echo "Creating $(VENV) with $$($$c --version)"; $$c -m venv $(VENV); exit 0; fi; done; \
 	  echo "Python 3.12 or newer is needed (pyenv install 3.12, or put python3.12 on PATH)." >&2; exit 1
 
-$(STAMP): $(PY) pyproject.toml
+# Exactly the versions in requirements.lock (hash-checked), then this project itself.
+$(STAMP): $(PY) requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-run: $(STAMP)  ## Install, migrate, load fixtures into an empty catalogue, serve on 127.0.0.1:8000
+lock: $(PY)  ## Re-resolve requirements.lock from pyproject.toml (after changing a dependency)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --upgrade -o requirements.lock pyproject.toml
+
+run: $(STAMP)  ## Install, migrate, load fixtures into an empty catalogue, serve on 127.0.0.1:8000 (PORT=8001 make run if 8000 is busy)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_catalog
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)  ## The whole suite on the configured database (SQLite unless DATABASE_URL); browser tests when Chromium is here
-	$(MAKE) --no-print-directory deploy-check
-	$(TEST_ENV) $(PY) manage.py check
-	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(TEST_ENV) $(PY) -m pytest
+test: check lint deploy-check  ## Checks, lint, then the whole suite with branch coverage (SQLite unless DATABASE_URL); browser tests when Chromium is here
+	$(TEST_ENV) $(VENV)/bin/coverage run -m pytest
+	$(VENV)/bin/coverage report
 
 test-fast: $(STAMP)  ## The suite without browser tests
 	$(TEST_ENV) $(PY) -m pytest -m "not browser"
@@ -41,15 +49,17 @@ browser: $(STAMP)  ## Only the browser tests
 screenshots: $(STAMP)  ## Regenerate screenshots/ (every public page at 1280 and 390 px)
 	$(TEST_ENV) $(PY) -m pytest -m browser tests/browser/test_screenshots.py
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (lint and format) and djhtml (template indentation), as pre-commit runs them
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
 
-format: $(STAMP)
+format: $(STAMP)  ## Fix what lint reports
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
 
-check: $(STAMP)
+check: $(STAMP)  ## Django's system checks, and no model change without its migration
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
@@ -89,10 +99,10 @@ load: $(STAMP)  ## wrk 30 s x 64 connections on list, compare and detail at 10,0
 serve: $(STAMP)  ## Production settings under gunicorn on 127.0.0.1 (set DJANGO_SECRET_KEY; PORT, DATABASE_URL, REDIS_URL optional)
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn certcatalog.wsgi --bind 127.0.0.1:$${PORT:-8000} --workers $$((2 * $$(nproc) + 1))
+	$(VENV)/bin/gunicorn certcatalog.wsgi --bind 127.0.0.1:$(PORT) --workers $$((2 * $$(nproc) + 1)) --timeout 120
 
 cluster-check: $(STAMP)  ## Two gunicorn servers on one PostgreSQL and one Redis: an edit through one shows on the other
 	$(PY) -m tests.cluster_check
 
-clean:
+clean:  ## Remove the venv, the development database, collected static files and screenshots
 	rm -rf $(VENV) db.sqlite3 staticfiles screenshots

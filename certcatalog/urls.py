@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from certcatalog import health
+from programs import sitemaps
 
 admin.site.site_header = "certcatalog editors"
 admin.site.site_title = "certcatalog admin"
@@ -19,6 +20,9 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name=sitemaps.SECTION_URL_NAME),
     path("", include("programs.urls")),
     path("", include("compare.urls")),
     path("healthz", health.healthz, name="healthz"),

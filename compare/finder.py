@@ -32,7 +32,7 @@ from programs.models import Citation, Program, Role, RoleFit
 class Verdict(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
-    UNKNOWN = "unknown"
+    NOT_PUBLISHED = "unknown"  # the fact the need asks about is not published
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class Match:
 
     @property
     def unknown(self) -> int:
-        return self._count(Verdict.UNKNOWN)
+        return self._count(Verdict.NOT_PUBLISHED)
 
     @property
     def near_misses(self) -> list[str]:
@@ -131,7 +131,7 @@ def _limit(
     shown: str,
 ) -> Judgement:
     if value is None:
-        return Judgement(criterion, Verdict.UNKNOWN, unknown)
+        return Judgement(criterion, Verdict.NOT_PUBLISHED, unknown)
     if value <= limit:
         return Judgement(
             criterion, Verdict.MET, f"{shown}: within your limit.", fact.citations, fact.qualifier
@@ -152,7 +152,7 @@ def _yes_no(
     criterion: str, fact: Fact, value: bool | None, *, yes: str, no: str, unknown: str
 ) -> Judgement:
     if value is None:
-        return Judgement(criterion, Verdict.UNKNOWN, unknown)
+        return Judgement(criterion, Verdict.NOT_PUBLISHED, unknown)
     verdict = Verdict.MET if value else Verdict.NOT_MET
     return Judgement(criterion, verdict, yes if value else no, fact.citations, fact.qualifier)
 
@@ -180,7 +180,7 @@ def judge(program: Program, needs: Needs, families: dict[str, set[str]]) -> Matc
             _limit(
                 "Fits your weekly hours",
                 facts["weekly_hours"],
-                program.weekly_hours_max,
+                program.most_weekly_hours,
                 needs.weekly_hours,
                 unknown="Weekly hours not published — ask the provider.",
                 over=lambda gap: (

@@ -198,7 +198,7 @@ SUMMARY_KEYS = (
 def _fit_summary(programs: list[Program]) -> Row:
     cells = []
     for program in programs:
-        fits = sorted(program.role_fits.all(), key=lambda f: (f.fit != "primary", f.role.position))
+        fits = sorted(program.role_fits.all(), key=RoleFit.reading_order)
         parts = [
             f"{label}: {', '.join(f.role.name for f in fits if f.fit == kind)}"
             for kind, label in RoleFit.Fit.choices

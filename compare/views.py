@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from compare import export
@@ -31,8 +34,16 @@ def _notices(selection) -> list[str]:
     return notices
 
 
+EXPORTS = {"csv": "compare:export_csv", "json": "compare:export_json"}
+"""Where `?format=csv|json`, the exports' first addresses, now live (old links redirect)."""
+
+
 @public_page
 def compare(request, *, template="compare/compare.html", summary=False):
+    if not summary and request.GET.get("format") in EXPORTS:
+        kept = [(k, v) for k, values in request.GET.lists() if k != "format" for v in values]
+        target = reverse(EXPORTS[request.GET["format"]])
+        return redirect(f"{target}?{urlencode(kept)}", permanent=True)
     selection = select_programs(request.GET.getlist("programs"))
     notices = _notices(selection)
     if not selection.is_comparable:
@@ -43,6 +54,7 @@ def compare(request, *, template="compare/compare.html", summary=False):
                 "selection": selection,
                 "notices": notices,
                 "choices": choices(request.GET.get("find", ""), exclude=selection.slugs),
+                "canonical_query": _selection_query(selection.slugs),
             },
         )
 
@@ -53,17 +65,6 @@ def compare(request, *, template="compare/compare.html", summary=False):
         if summary
         else build_table(selection.programs, weekly_hours=weekly_hours)
     )
-    output = request.GET.get("format")
-    if output == "csv":
-        response = HttpResponse(export.to_csv(table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{export.filename("csv")}"'
-        return response
-    if output == "json":
-        url = request.build_absolute_uri(f"{request.path}?{_selection_query(selection.slugs)}")
-        response = JsonResponse(export.to_json(table, url=url), json_dumps_params={"indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="{export.filename("json")}"'
-        return response
-
     only_differences = request.GET.get("diff") == "1"
     shown = table.only_differences() if only_differences else table
     query = _selection_query(selection.slugs)
@@ -77,6 +78,8 @@ def compare(request, *, template="compare/compare.html", summary=False):
             "chart": None if summary else build_chart(selection.programs),
             "only_differences": only_differences,
             "query": query,
+            "canonical_query": f"{query}&diff=1" if only_differences else query,
+            "export_query": _export_query(query, only_differences, weekly_hours),
             "removals": {
                 p.slug: _selection_query([s for s in selection.slugs if s != p.slug])
                 for p in selection.programs
@@ -89,6 +92,48 @@ def compare(request, *, template="compare/compare.html", summary=False):
             else None,
         },
     )
+
+
+def _export_query(query: str, only_differences: bool, weekly_hours) -> str:
+    """The exports hold what the page shows: its programs, its rows and the reader's pace."""
+    extra = [("diff", "1")] if only_differences else []
+    extra += [("hours", str(weekly_hours))] if weekly_hours is not None else []
+    return "&".join(filter(None, [query, urlencode(extra)]))
+
+
+def _exported_table(request):
+    """The table a comparison export holds: the page's rows (only those that differ with
+    `diff=1`, at the reader's pace with `hours=`), or None when fewer than 2 programs are named."""
+    selection = select_programs(request.GET.getlist("programs"))
+    if not selection.is_comparable:
+        return selection, None
+    table = build_table(selection.programs, weekly_hours=PaceForm(request.GET).weekly_hours())
+    return selection, table.only_differences() if request.GET.get("diff") == "1" else table
+
+
+@public_page
+def compare_csv(request):
+    """/compare/export.csv?programs=…: the comparison as a spreadsheet (UTF-8 with a BOM)."""
+    selection, table = _exported_table(request)
+    if table is None:
+        return redirect(f"{reverse('compare:index')}?{_selection_query(selection.slugs)}")
+    response = HttpResponse(export.to_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename("csv")}"'
+    return response
+
+
+@public_page
+def compare_json(request):
+    """/compare/export.json?programs=…: the comparison as JSON, with who says each fact."""
+    selection, table = _exported_table(request)
+    if table is None:
+        return redirect(f"{reverse('compare:index')}?{_selection_query(selection.slugs)}")
+    page = request.build_absolute_uri(
+        f"{reverse('compare:index')}?{_selection_query(selection.slugs)}"
+    )
+    response = JsonResponse(export.to_json(table, url=page), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{export.filename("json")}"'
+    return response
 
 
 @public_page

@@ -16,18 +16,18 @@ from django.db.models import (
     ExpressionWrapper,
     IntegerField,
     Q,
+    QuerySet,
     Value,
     When,
 )
 from django.http import QueryDict
 
 from programs import display
-from programs.filters import UNKNOWN_LABEL, ProgramFilterSet
+from programs.filters import ProgramFilterSet
 from programs.models import Program, load_for_listing
 
 PAGE_SIZE = 25
 FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
-_CHOICE_FACETS = {**ProgramFilterSet.CHOICE_FIELDS, "provider_kind": "provider__kind"}
 
 
 @dataclass
@@ -118,45 +118,54 @@ class BrowseResult:
     page: Page
     total: int
     matched: int
-    unconfirmed: int
+    unpublished: int
     facets: list[Facet]
     chips: list[Chip]
+    canonical_query: str = ""
+    export_query: str = ""
+    """The filters and sort without the page: the exports hold every program the list holds."""
     relaxations: list[Relaxation] = field(default_factory=list)
     limit_names: list[str] = field(default_factory=list)
     near_misses: list[NearMiss] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return self.matched + self.unconfirmed
+        return self.matched + self.unpublished
 
     @property
     def card_heading_level(self) -> int:
         """Cards sit under group headings (h3) only when there are two groups."""
-        return 4 if self.unconfirmed else 3
+        return 4 if self.unpublished else 3
 
     @property
     def form(self):
         return self.filterset.form
 
 
+def listing(filterset: ProgramFilterSet, programs: QuerySet) -> QuerySet:
+    """The programs the list shows for these filters, in its order: the matches, then those kept
+    only because a limited fact is unpublished, each group in the chosen sort. The list page and
+    its exports (issue #13) share it, so a download holds exactly what the page lists."""
+    programs = filterset.filtered(programs)
+    unpublished = filterset.unpublished_condition()
+    group = (
+        Case(When(unpublished, then=Value(1)), default=Value(0), output_field=IntegerField())
+        if unpublished is not None
+        else Value(0, output_field=IntegerField())
+    )
+    ordering = programs.query.order_by or ("name",)
+    return programs.annotate(unpublished=group).order_by("unpublished", *ordering, "pk")
+
+
 def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     """Everything /programs/ shows for these query parameters."""
     filterset = ProgramFilterSet(params)
     # Cards need modules: loaded once below for the page and the near misses together.
-    programs = filterset.filtered(Program.objects.select_related("provider"))
-
-    unconfirmed = filterset.unconfirmed_condition()
-    group = (
-        Case(When(unconfirmed, then=Value(1)), default=Value(0), output_field=IntegerField())
-        if unconfirmed is not None
-        else Value(0, output_field=IntegerField())
-    )
-    ordering = programs.query.order_by or ("name",)
-    programs = programs.annotate(unconfirmed=group).order_by("unconfirmed", *ordering, "pk")
+    programs = listing(filterset, Program.objects.select_related("provider"))
 
     counts = _counts(filterset)
     paginator = Paginator(programs, PAGE_SIZE)
-    paginator.count = counts["matched"] + counts["unconfirmed"]  # already counted above
+    paginator.count = counts["matched"] + counts["unpublished"]  # already counted above
     page = paginator.get_page(params.get("page"))
     page.object_list = list(page.object_list)
     near_misses = _near_misses(filterset)
@@ -165,7 +174,7 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     limits = filterset.active_limits
     for program in page.object_list:
         program.unpublished_limits = [
-            ProgramFilterSet.LIMITS[name][1]
+            ProgramFilterSet.limit_filters()[name].fact
             for name, annotation in limits.items()
             if getattr(program, annotation) is None
         ]
@@ -175,11 +184,13 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
         page=page,
         total=counts["total"],
         matched=counts["matched"],
-        unconfirmed=counts["unconfirmed"],
+        unpublished=counts["unpublished"],
         facets=_facets(filterset, counts),
         chips=_chips(filterset, params, path),
-        limit_names=[ProgramFilterSet.LIMITS[name][1] for name in limits],
+        limit_names=[ProgramFilterSet.limit_filters()[name].fact for name in limits],
         near_misses=near_misses,
+        canonical_query=canonical_query(filterset, page.number),
+        export_query=canonical_query(filterset),
     )
     if result.count == 0:
         result.relaxations = _relaxations(filterset, params, path)
@@ -191,6 +202,31 @@ def _selected(filterset: ProgramFilterSet, name: str) -> list[str]:
     if value in (None, "", []):
         return []
     return list(value) if isinstance(value, list | tuple) else [str(value)]
+
+
+DEFAULT_SORT = "name"
+
+
+def canonical_query(filterset: ProgramFilterSet, page_number: int = 1) -> str:
+    """The one query string for what these parameters show (issue #13): the filters that were
+    used, in the form's order, each filter's values in its choices' order, the sort unless it is
+    the default, the page unless it is the first. Unknown and invalid parameters are dropped."""
+    pairs: list[tuple[str, str]] = []
+    for name, form_field in filterset.form.fields.items():
+        selected = _selected(filterset, name)
+        if name == "hide_unpublished":
+            selected = ["on"] if filterset.form.cleaned_data.get(name) else []
+        elif name == "q":
+            selected = [value.strip() for value in selected if value.strip()]
+        elif name == "sort":
+            selected = [value for value in selected if value != DEFAULT_SORT]
+        elif getattr(form_field, "choices", None):
+            order = [str(value) for value, _label in form_field.choices]
+            selected = sorted(set(selected), key=order.index)
+        pairs += [(name, value) for value in selected]
+    if page_number > 1:
+        pairs.append(("page", str(page_number)))
+    return urlencode(pairs)
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
@@ -206,17 +242,17 @@ def _counts(filterset: ProgramFilterSet) -> dict[str, int]:
     outer statement only counts rows where given flags hold. It is written out here because
     Django would inline every condition into every count (filters x options copies: 30 KB of
     SQL, and most of the page's time spent building it)."""
-    filterset.errors  # noqa: B018 -- validates, so cleaned_data holds the usable filters
+    filterset.is_valid()  # cleaned_data holds the usable filters
     parts = filterset.condition_map()
     flags = {f"f_{name}": _flag(condition) for name, condition in parts.items()}
     every = [f"f_{name}" for name in parts]
     counts: dict[str, list[str]] = {"total": [], "matched": every}
-    unconfirmed = filterset.unconfirmed_condition()
-    if unconfirmed is not None:
-        flags["kept_unpublished"] = _flag(unconfirmed)
-        flags["not_kept_unpublished"] = _flag(~unconfirmed)
+    unpublished = filterset.unpublished_condition()
+    if unpublished is not None:
+        flags["kept_unpublished"] = _flag(unpublished)
+        flags["not_kept_unpublished"] = _flag(~unpublished)
         counts["matched"] = [*every, "not_kept_unpublished"]
-        counts["unconfirmed"] = [*every, "kept_unpublished"]
+        counts["unpublished"] = [*every, "kept_unpublished"]
     for name in FACETS:
         others = [f"f_{other}" for other in parts if other != name]
         for i, (value, _label) in enumerate(filterset.form.fields[name].choices):
@@ -225,7 +261,7 @@ def _counts(filterset: ProgramFilterSet) -> dict[str, int]:
             option = f"o_{name}_{i}"
             flags[option] = _flag(filterset.condition(name, value if name == "cme" else [value]))
             counts[f"{name}__{i}"] = [*others, option]
-    return {"unconfirmed": 0} | _count_rows(flags, counts)
+    return {"unpublished": 0} | _count_rows(flags, counts)
 
 
 def _count_rows(
@@ -308,7 +344,7 @@ def _chip_labels(filterset: ProgramFilterSet) -> list[tuple[str, str | None, str
     if data.get("max_weeks") is not None:
         labels.append(("max_weeks", None, f"Up to {display.weeks(data['max_weeks'])}"))
     if data.get("hide_unpublished"):
-        labels.append(("hide_unpublished", None, f"Hiding “{UNKNOWN_LABEL}”"))
+        labels.append(("hide_unpublished", None, f"Hiding “{display.NOT_PUBLISHED}”"))
     return labels
 
 
@@ -327,7 +363,7 @@ def _relaxations(filterset: ProgramFilterSet, params: QueryDict, path: str) -> l
     for i, (name, value, _label) in enumerate(chips):
         if value is not None:
             relaxed = ProgramFilterSet(_without(params, name, value))
-            relaxed.errors  # noqa: B018 -- validates
+            relaxed.is_valid()
             condition = relaxed.conditions()
         else:
             condition = filterset.conditions(exclude={name})

@@ -89,7 +89,8 @@ def footer(request) -> dict:
 
 
 def _path_hash(request) -> str:
-    return hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+    """The page's address, host included: pages carry absolute links (canonical, sitemap)."""
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:16]
 
 
 def _client_is_current(request, etag: str, changed_at) -> bool:

@@ -10,6 +10,13 @@ NOT_PUBLISHED = "Not published"
 _SYMBOLS = {"USD": "$"}
 
 
+def choice(obj, attr: str) -> str | None:
+    """A choice field's label ("Self-paced"), or None when the value is unknown."""
+    if getattr(obj, attr) is None:
+        return None
+    return getattr(obj, f"get_{attr}_display")()
+
+
 def number(value: Decimal | int) -> str:
     value = Decimal(value)
     if value == value.to_integral_value():

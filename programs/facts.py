@@ -111,12 +111,7 @@ def _qualifiers(value: str | None, citations: list[Citation], program: Program) 
 
 
 def _choice(attr: str) -> Callable[[Program], str | None]:
-    def value(program: Program) -> str | None:
-        if getattr(program, attr) is None:
-            return None
-        return getattr(program, f"get_{attr}_display")()
-
-    return value
+    return lambda program: display.choice(program, attr)
 
 
 def _proctoring(program: Program) -> str | None:
@@ -160,7 +155,9 @@ FACTS: tuple[FactSpec, ...] = (
         "Duration",
         COST_TIME,
         display.duration,
-        ("duration_weeks", "modules"),
+        # Not "modules": those citations are about what the modules are (and one is the guide's
+        # view of a module for administrators), which would mark the length as that view.
+        ("duration_weeks",),
         number=lambda p: p.total_weeks,
     ),
     FactSpec(
@@ -169,7 +166,7 @@ FACTS: tuple[FactSpec, ...] = (
         COST_TIME,
         display.weekly_hours,
         ("weekly_hours",),
-        number=lambda p: p.weekly_hours_max,
+        number=lambda p: p.most_weekly_hours,
     ),
     FactSpec("total_hours", "Total study hours", COST_TIME, display.total_hours, ("weekly_hours",)),
     FactSpec(

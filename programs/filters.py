@@ -2,7 +2,7 @@
 
 Unknown is a value: `cme=unknown`, `assessment=unknown` … find programs whose sources are silent.
 Numeric limits (budget, weekly hours, weeks) never drop a program whose value is not published:
-it is kept in its own group ("unconfirmed") unless `hide_unpublished` is ticked.
+it is kept in its own group ("unpublished") unless `hide_unpublished` is ticked.
 """
 
 from decimal import Decimal
@@ -13,15 +13,17 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
+from programs import display
 from programs.models import SEARCH_CONFIG, Program, Provider, Role, RoleFit, Topic, family_ids
 
-UNKNOWN = "unknown"
-UNKNOWN_LABEL = "Not published"
+NOT_PUBLISHED_VALUE = "unknown"
+"""The query-string value that asks for programs whose sources do not publish a fact
+(`cme=unknown`); spelled "unknown" in URLs so shared links keep working."""
 MAX_LIMIT = Decimal("1000000000")
 
 
 def _with_unknown(choices) -> list[tuple[str, str]]:
-    return [*choices, (UNKNOWN, UNKNOWN_LABEL)]
+    return [*choices, (NOT_PUBLISHED_VALUE, display.NOT_PUBLISHED)]
 
 
 class _LimitField(forms.DecimalField):
@@ -36,7 +38,24 @@ class _LimitField(forms.DecimalField):
 
 
 class LimitFilter(django_filters.NumberFilter):
+    """An upper limit on a derived figure (`field_name`), named in words by `fact` ("cost").
+
+    A program whose figure is not published is never dropped by the limit: it is listed in its
+    own group ("cost not published") unless `hide_unpublished` is ticked."""
+
     field_class = _LimitField
+
+    def __init__(self, *args, fact: str, **kwargs):
+        self.fact = fact
+        super().__init__(*args, method="filter_limit", **kwargs)
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    """Programs whose `field_name` is any of the ticked values; NOT_PUBLISHED_VALUE, where it
+    is one of the choices, finds those whose sources do not say."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, method="filter_choice", **kwargs)
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -48,14 +67,16 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
-class ProgramFilterSet(django_filters.FilterSet):
-    # Which limits put a program with an unpublished value into the "unconfirmed" group.
-    LIMITS = {
-        "max_cost": ("total_cost_value", "cost"),
-        "max_hours": ("weekly_hours_value", "weekly hours"),
-        "max_weeks": ("total_weeks_value", "duration"),
-    }
+SORTS = [
+    ("name", "Name (A–Z)"),
+    ("cost", "Cost, lowest first"),
+    ("-cost", "Cost, highest first"),
+    ("weeks", "Duration, shortest first"),
+]
+"""The public sort names, in the order the list page offers them."""
 
+
+class ProgramFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
         label="Search",
@@ -63,30 +84,32 @@ class ProgramFilterSet(django_filters.FilterSet):
         help_text="Program, provider, summary or topic",
     )
     role = django_filters.MultipleChoiceFilter(method="filter_role", label="Role", choices=[])
-    max_cost = LimitFilter(method="filter_limit", label="Budget (USD)")
-    max_hours = LimitFilter(method="filter_limit", label="Most hours a week")
-    max_weeks = LimitFilter(method="filter_limit", label="Most weeks")
-    assessment = django_filters.MultipleChoiceFilter(
-        method="filter_choice",
+    max_cost = LimitFilter(field_name="total_cost_value", fact="cost", label="Budget (USD)")
+    max_hours = LimitFilter(
+        field_name="weekly_hours_value", fact="weekly hours", label="Most hours a week"
+    )
+    max_weeks = LimitFilter(field_name="total_weeks_value", fact="duration", label="Most weeks")
+    assessment = FacetFilter(
+        field_name="assessment_type",
         label="Assessment",
         choices=_with_unknown(Program.AssessmentType.choices),
     )
     cme = django_filters.ChoiceFilter(
         method="filter_cme",
         label="CME credit",
-        choices=[("yes", "Yes"), ("no", "No"), (UNKNOWN, UNKNOWN_LABEL)],
+        choices=[("yes", "Yes"), ("no", "No"), (NOT_PUBLISHED_VALUE, display.NOT_PUBLISHED)],
         empty_label="Any",
     )
-    format = django_filters.MultipleChoiceFilter(
-        method="filter_choice", label="Format", choices=_with_unknown(Program.Format.choices)
+    format = FacetFilter(
+        field_name="format", label="Format", choices=_with_unknown(Program.Format.choices)
     )
-    framework = django_filters.MultipleChoiceFilter(
-        method="filter_choice",
+    framework = FacetFilter(
+        field_name="framework",
         label="Framework alignment",
         choices=_with_unknown(Program.Framework.choices),
     )
-    provider_kind = django_filters.MultipleChoiceFilter(
-        method="filter_choice", label="Provider", choices=Provider.Kind.choices
+    provider_kind = FacetFilter(
+        field_name="provider__kind", label="Provider", choices=Provider.Kind.choices
     )
     hide_unpublished = django_filters.BooleanFilter(
         method="filter_nothing",
@@ -96,15 +119,9 @@ class ProgramFilterSet(django_filters.FilterSet):
     sort = NullsLastOrderingFilter(
         label="Sort by",
         fields=(("name", "name"), ("total_cost_value", "cost"), ("total_weeks_value", "weeks")),
+        choices=SORTS,
         empty_label=None,
     )
-
-    # Attribute names on Program for the choice filters above.
-    CHOICE_FIELDS = {
-        "assessment": "assessment_type",
-        "format": "format",
-        "framework": "framework",
-    }
 
     class Meta:
         model = Program
@@ -112,14 +129,6 @@ class ProgramFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        # Only the public sort names: cost, -cost, weeks, name.
-        self.filters["sort"].extra["choices"] = [
-            ("name", "Name (A–Z)"),
-            ("cost", "Cost, lowest first"),
-            ("-cost", "Cost, highest first"),
-            ("weeks", "Duration, shortest first"),
-        ]
-        self.form.fields["sort"].choices = self.filters["sort"].extra["choices"]
         # The roles, loaded once: the role choices and each role's family come from them.
         self.roles = list(
             Role.objects.order_by("position", "name").only("pk", "slug", "name", "parent_id")
@@ -140,23 +149,20 @@ class ProgramFilterSet(django_filters.FilterSet):
                     program=OuterRef("pk"), role_id__in=family_ids(self.roles, value)
                 )
                 return Q(Exists(fits))
-            case "assessment" | "format" | "framework":
-                field = self.CHOICE_FIELDS[name]
-                known = [v for v in value if v != UNKNOWN]
-                if name == "assessment":
-                    known = [k for v in known for k in Program.ASSESSMENT_INCLUDES.get(v, (v,))]
-                condition = Q(**{f"{field}__in": known})
-                if UNKNOWN in value:
-                    condition |= Q(**{f"{field}__isnull": True})
-                return condition
             case "cme":
-                if value == UNKNOWN:
+                if value == NOT_PUBLISHED_VALUE:
                     return Q(cme_credit__isnull=True)
                 return Q(cme_credit=(value == "yes")) if value in ("yes", "no") else None
-            case "provider_kind":
-                return Q(provider__kind__in=value)
-            case name if name in self.LIMITS:
-                field, _ = self.LIMITS[name]
+        match self.filters.get(name):
+            case FacetFilter(field_name=field):
+                known = [v for v in value if v != NOT_PUBLISHED_VALUE]
+                if field == "assessment_type":
+                    known = [k for v in known for k in Program.ASSESSMENT_INCLUDES.get(v, (v,))]
+                condition = Q(**{f"{field}__in": known})
+                if NOT_PUBLISHED_VALUE in value:
+                    condition |= Q(**{f"{field}__isnull": True})
+                return condition
+            case LimitFilter(field_name=field):
                 return Q(**{f"{field}__lte": value}) | Q(**{f"{field}__isnull": True})
         return None
 
@@ -196,10 +202,17 @@ class ProgramFilterSet(django_filters.FilterSet):
             self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
         )
         return {
-            name: field for name, (field, _) in self.LIMITS.items() if data.get(name) is not None
+            name: limit.field_name
+            for name, limit in self.limit_filters().items()
+            if data.get(name) is not None
         }
 
-    def unconfirmed_condition(self) -> Q | None:
+    @classmethod
+    def limit_filters(cls) -> dict[str, LimitFilter]:
+        """The numeric limits, by parameter name, in declaration order."""
+        return {name: f for name, f in cls.base_filters.items() if isinstance(f, LimitFilter)}
+
+    def unpublished_condition(self) -> Q | None:
         """Programs kept despite a limit because that fact is not published."""
         condition = None
         for field in self.active_limits.values():
@@ -215,9 +228,9 @@ class ProgramFilterSet(django_filters.FilterSet):
             condition = self.condition(name, value)
             if condition is not None:
                 parts[name] = condition
-        unconfirmed = self.unconfirmed_condition()
-        if unconfirmed is not None and data.get("hide_unpublished"):
-            parts["hide_unpublished"] = ~unconfirmed
+        unpublished = self.unpublished_condition()
+        if unpublished is not None and data.get("hide_unpublished"):
+            parts["hide_unpublished"] = ~unpublished
         return parts
 
     def conditions(self, exclude=()) -> Q:
@@ -236,5 +249,5 @@ class ProgramFilterSet(django_filters.FilterSet):
         return queryset
 
     def filtered(self, queryset, exclude=()):
-        self.errors  # noqa: B018 -- runs validation; invalid fields are left out of cleaned_data
+        self.is_valid()  # invalid fields are left out of cleaned_data: ignored, with a message
         return self.filter_queryset(queryset, exclude=exclude)

@@ -373,11 +373,18 @@ class ProgramQuerySet(models.QuerySet):
             .annotate(topic_names=Subquery(topic_names))
             .prefetch_related(
                 "modules",
+                # A document's full text is for checking quotes, not for showing: left unread.
                 models.Prefetch(
-                    "role_fits", queryset=RoleFit.objects.select_related("role", "source", "module")
+                    "role_fits",
+                    queryset=RoleFit.objects.select_related("role", "source", "module").defer(
+                        "source__text"
+                    ),
                 ),
                 models.Prefetch(
-                    "citations", queryset=Citation.objects.select_related("document").order_by("pk")
+                    "citations",
+                    queryset=Citation.objects.select_related("document")
+                    .defer("document__text")
+                    .order_by("pk"),
                 ),
             )
         )
@@ -686,6 +693,12 @@ class Program(models.Model):
         )
 
     @property
+    def most_weekly_hours(self) -> Decimal | None:
+        """The most hours a week it may take: the maximum, else the only figure published.
+        Stored as `weekly_hours_value` (the same rule in SQL) for filtering at scale."""
+        return self.weekly_hours_max if self.weekly_hours_max is not None else self.weekly_hours_min
+
+    @property
     def total_hours(self) -> tuple[Decimal, Decimal] | None:
         """(min, max) total study hours: weeks × weekly hours, when both are published."""
         weeks = self.total_weeks
@@ -792,6 +805,16 @@ class RoleFit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} — {self.role}: {self.get_fit_display()}"
+
+    def reading_order(self) -> tuple[bool, int]:
+        """How every page lists a program's fits: primary matches before complements, then the
+        roles' own order. `primary_first()` is the same rule for the database."""
+        return (self.fit != self.Fit.PRIMARY, self.role.position)
+
+    @classmethod
+    def primary_first(cls) -> Case:
+        """An ORDER BY term: primary matches before complements (`reading_order`, in SQL)."""
+        return Case(When(fit=cls.Fit.PRIMARY, then=0), default=1)
 
     def clean(self) -> None:
         super().clean()

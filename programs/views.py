@@ -1,14 +1,15 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from programs import history
+from programs import exports, history, linked_data
+from programs import sources as sources_page
 from programs.browse import browse
 from programs.caching import public_page
 from programs.facts import facts_for, group_facts, questions_for
-from programs.models import Document, Program, Role, RoleFit, family_ids
+from programs.models import Program, Role, RoleFit, family_ids
 from programs.roles import role_fits_for_page
 
 HOME_PROGRAMS = 6
@@ -30,10 +31,9 @@ def home(request):
 @public_page
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.for_detail(), slug=slug)
-    fits = sorted(
-        program.role_fits.all(), key=lambda fit: (fit.fit != "primary", fit.role.position)
-    )
+    fits = sorted(program.role_fits.all(), key=RoleFit.reading_order)
     facts = facts_for(program)
+    page_url = request.build_absolute_uri(program.get_absolute_url())
     return render(
         request,
         "programs/program_detail.html",
@@ -51,6 +51,7 @@ def program_detail(request, slug):
             "changes": history.public_changes(
                 history.program_change_records(program.pk)[:PROGRAM_CHANGES_SHOWN]
             ),
+            "structured_data": linked_data.course(program, page_url=page_url),
         },
     )
 
@@ -68,14 +69,23 @@ def changes(request):
     return render(
         request,
         "programs/changes.html",
-        {"page": page, "entries": history.public_changes(page.object_list)},
+        {
+            "page": page,
+            "entries": history.public_changes(page.object_list),
+            "canonical_query": _page_query(page),
+        },
     )
+
+
+def _page_query(page) -> str:
+    """The canonical query of a paginated page: its number, past the first."""
+    return f"page={page.number}" if page.number > 1 else ""
 
 
 @public_page
 def sources(request):
-    documents = Document.objects.order_by("pk")
-    return render(request, "programs/sources.html", {"documents": documents})
+    """Every source document, with the programs whose facts cite it and the sentences cited."""
+    return render(request, "programs/sources.html", {"documents": sources_page.documents()})
 
 
 @public_page
@@ -85,7 +95,72 @@ def program_list(request):
     if len(kept) != sum(len(values) for _, values in request.GET.lists()):
         return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
     result = browse(request.GET, path=request.path)
-    return render(request, "programs/program_list.html", {"result": result})
+    return render(
+        request,
+        "programs/program_list.html",
+        {"result": result, "canonical_query": result.canonical_query},
+    )
+
+
+def _absolute_page_url(request):
+    """Each exported program's address on this site (the host worked out once, not per row)."""
+    site = request.build_absolute_uri("/").removesuffix("/")
+    return lambda program: site + program.get_absolute_url()
+
+
+def _attachment(response, name: str):
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@public_page
+def export_csv(request):
+    """/programs/export.csv?…: the programs /programs/?… lists, streamed as CSV."""
+    programs = exports.programs_for(request.GET)
+    response = StreamingHttpResponse(
+        exports.csv_lines(programs, _absolute_page_url(request)),
+        content_type="text/csv; charset=utf-8",
+    )
+    return _attachment(response, exports.filename("csv"))
+
+
+@public_page
+def export_json(request):
+    """/programs/export.json?…: the programs /programs/?… lists, streamed as JSON."""
+    programs = exports.programs_for(request.GET)
+    listing_url = request.build_absolute_uri(request.get_full_path().replace("export.json", "", 1))
+    response = StreamingHttpResponse(
+        exports.json_chunks(
+            programs, _absolute_page_url(request), url=listing_url, count=programs.count()
+        ),
+        content_type="application/json",
+    )
+    return _attachment(response, exports.filename("json"))
+
+
+CTDL_CONTENT_TYPE = "application/ld+json"
+CTDL_PAGE_SIZE = 100
+
+
+@public_page
+def program_ctdl(request, slug):
+    """/programs/<slug>.ctdl.json: one program in Credential Engine's CTDL terms."""
+    program = get_object_or_404(Program.objects.for_detail(), slug=slug)
+    document = linked_data.ctdl_program(program, base=request.build_absolute_uri("/"))
+    return JsonResponse(
+        document, content_type=CTDL_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@public_page
+def catalogue_ctdl(request):
+    """/programs/ctdl.json?page=N: the whole catalogue in CTDL, CTDL_PAGE_SIZE programs a page."""
+    programs = Program.objects.for_detail().order_by("name", "pk")
+    page = Paginator(programs, CTDL_PAGE_SIZE).get_page(request.GET.get("page"))
+    document = linked_data.ctdl_catalogue(page, base=request.build_absolute_uri("/"))
+    return JsonResponse(
+        document, content_type=CTDL_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @public_page
@@ -104,12 +179,18 @@ def role_detail(request, slug):
         RoleFit.objects.filter(role_id__in=family_ids(roles, [role.slug]))
         .select_related("source", "role", "module", "program__provider")
         .prefetch_related("program__modules")
-        .order_by("-fit", "program__name", "pk")  # primary before complement
+        .order_by(RoleFit.primary_first(), "program__name", "pk")
     )
     page = Paginator(fits, ROLE_PAGE_SIZE).get_page(request.GET.get("page"))
     primary, complement = role_fits_for_page(role, list(page.object_list))
     return render(
         request,
         "programs/role_detail.html",
-        {"role": role, "primary": primary, "complement": complement, "page": page},
+        {
+            "role": role,
+            "primary": primary,
+            "complement": complement,
+            "page": page,
+            "canonical_query": _page_query(page),
+        },
     )

@@ -10,6 +10,8 @@ FUZZ_EXAMPLES (default 2,000) is the number of examples for the whole module, sh
 weight; the terminal summary says how many ran, on which database, in how long.
 """
 
+import csv
+import io
 import json
 import math
 import os
@@ -35,6 +37,7 @@ pytestmark = pytest.mark.django_db
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 WEIGHTS = {
     "program_list": 6,
+    "exports": 2,
     "compare": 3,
     "finder": 2,
     "paginated": 2,
@@ -336,9 +339,33 @@ def test_program_list_never_fails_or_echoes_markup(catalog, client, query):
         assert _get(client, path, kept).status_code == 200
 
 
+@_fuzz_settings("exports")
+@given(
+    path=st.sampled_from(["/programs/export.csv", "/programs/export.json"]),
+    query=_query(LIST_PARAMS),
+)
+@example(path="/programs/export.csv", query="max_cost=1e309&q=%00&sort=%zz&role=%ed%a0%80")
+@example(path="/programs/export.json", query="q=" + "%3Cx-fuzz%3E" * 1000 + "&page=-1")
+def test_exports_never_fail_midway(catalog, client, path, query):
+    """A streamed download that failed halfway would look like a complete file: every example
+    is read to the end and parsed."""
+    _TALLY.examples["exports"] += 1
+    response = _get(client, path, query)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8")
+    if path.endswith(".json"):
+        document = json.loads(body)
+        assert len(document["programs"]) == document["count"]
+    else:
+        rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+        assert rows[0][0] == "slug"
+
+
 @_fuzz_settings("compare")
 @given(
-    path=st.sampled_from(["/compare/", "/compare/print/"]),
+    path=st.sampled_from(
+        ["/compare/", "/compare/print/", "/compare/export.csv", "/compare/export.json"]
+    ),
     query=_query(COMPARE_PARAMS),
 )
 @example(path="/compare/", query=f"programs={seed.IABAC}&programs={seed.JHU}&hours=1e309")
@@ -389,6 +416,9 @@ _header_values = st.one_of(
             "/roles/",
             "/sources/",
             "/changes/feed/",
+            "/programs/ctdl.json",
+            "/sitemap.xml",
+            "/robots.txt",
             "/healthz",
             *(f"/programs/{slug}/" for slug in seed.ALL),
         ]

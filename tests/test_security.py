@@ -44,7 +44,7 @@ PUBLIC = [
     ("compare, pick", "/compare/"),
     ("compare", f"/compare/?programs={HARVARD}&programs={JHU}"),
     ("compare, print", f"/compare/print/?programs={HARVARD}&programs={JHU}"),
-    ("compare, csv", f"/compare/?programs={HARVARD}&programs={JHU}&format=csv"),
+    ("compare, csv", f"/compare/export.csv?programs={HARVARD}&programs={JHU}"),
     ("finder", "/finder/?role=clinicians&budget=2000"),
     ("health", "/healthz"),
     ("not-found", "/programs/no-such-program/"),

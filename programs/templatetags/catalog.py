@@ -1,5 +1,9 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from programs import display
 
@@ -36,10 +40,7 @@ def total_hours(program):
 
 @register.filter
 def choice(program, attr):
-    """A choice field's label, or None when unknown."""
-    if getattr(program, attr) is None:
-        return None
-    return getattr(program, f"get_{attr}_display")()
+    return display.choice(program, attr)
 
 
 @register.filter
@@ -95,3 +96,15 @@ def get_item(mapping, key):
 def module_details(fit):
     """The length and price of the one module a role fit recommends."""
     return display.module_details(fit.module, fit.program) if fit.module else None
+
+
+_JSON_LD_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+@register.filter(is_safe=True)
+def json_ld(data):
+    """Structured data as JSON for a <script type="application/ld+json"> block. <, > and & are
+    written as JSON escapes, so no text in the data (a "</script>" in a summary) can end the
+    element early; JSON readers decode them back to the same characters."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(_JSON_LD_ESCAPES))

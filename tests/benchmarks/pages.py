@@ -150,6 +150,29 @@ def _explain_filtered_list() -> None:
             print(f"    {took}; scans: {'; '.join(scans) or 'none'}")
 
 
+def _exports(size: int) -> None:
+    """The whole catalogue downloaded as CSV and JSON: time, size, and the peak of memory the
+    Python heap grew by while streaming it (tracemalloc), which must not grow with the size."""
+    import tracemalloc
+
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(f"{'export':<16}{'seconds':>9}{'MB':>7}{'peak MiB':>10}{'lines':>8}")
+    for name in ("export.csv", "export.json"):
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = client.get(f"/programs/{name}")
+        size_b = rows = 0
+        for chunk in response.streaming_content:  # read as a client would, never held whole
+            size_b += len(chunk)
+            rows += chunk.count(b"\n")
+        took = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"{name:<16}{took:>9.2f}{size_b / 1e6:>7.1f}{peak / 2**20:>10.1f}{rows:>8,}")
+
+
 def measure() -> None:
     """One database (DATABASE_URL), every size: runs in its own process."""
     import django
@@ -174,6 +197,7 @@ def measure() -> None:
         grow(size)
         print(f"\n(built {size:,} programs in {time.perf_counter() - started:.1f} s)")
         _in_process(size, css_gz)
+        _exports(size)
     _wrk_table(staticfiles_storage.url("css/site.css"))
     if connection.vendor == "postgresql":
         _explain_filtered_list()

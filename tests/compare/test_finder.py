@@ -29,7 +29,10 @@ def test_a_nurse_leader_with_2000_sees_iabac_first_and_hopkins_as_990_over(catal
     iabac = matches[0]
     assert _line(iabac, "Suits").verdict == Verdict.MET
     cost = _line(iabac, "Within your budget")
-    assert cost.verdict == Verdict.UNKNOWN and cost.text == "Cost not published — ask the provider."
+    assert (
+        cost.verdict == Verdict.NOT_PUBLISHED
+        and cost.text == "Cost not published — ask the provider."
+    )
     jhu = next(m for m in matches if m.program.slug == JHU)
     assert _line(jhu, "Within your budget").gap == "$990 over budget"
     harvard = next(m for m in matches if m.program.slug == HARVARD)
@@ -44,7 +47,7 @@ def test_a_physician_needing_cme_gets_stanford_first(catalog):
     assert suits.verdict == Verdict.MET and "recommended for clinicians" in suits.text
     assert _line(matches[0], "Gives CME").citations
     abaim = next(m for m in matches if m.program.slug == ABAIM)
-    assert _line(abaim, "Gives CME").verdict == Verdict.UNKNOWN
+    assert _line(abaim, "Gives CME").verdict == Verdict.NOT_PUBLISHED
 
 
 def test_assessed_and_portable_judgements_keep_who_says_so(catalog):
@@ -68,7 +71,7 @@ def test_weekly_hours_and_derived_figures(catalog):
     assert harvard.price_per_hour == "about $64–80 per study hour"
     assert harvard.weeks_at_your_pace == "about 15–19 weeks at 4 hours a week"
     jhu = next(m for m in matches if m.program.slug == JHU)
-    assert _line(jhu, "Fits").verdict == Verdict.UNKNOWN
+    assert _line(jhu, "Fits").verdict == Verdict.NOT_PUBLISHED
     assert jhu.price_per_hour is None and jhu.weeks_at_your_pace is None
 
 

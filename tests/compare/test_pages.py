@@ -23,6 +23,16 @@ def _get(client, slugs, **extra):
     return client.get(reverse("compare:index"), {"programs": slugs, **extra})
 
 
+def _export(client, kind: str, slugs, **extra):
+    response = client.get(reverse(f"compare:export_{kind}"), {"programs": slugs, **extra})
+    assert response.status_code == 200
+    return response
+
+
+def _csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+
+
 @pytest.mark.parametrize(
     ("slugs", "queries"),
     [(ALL[:2], COMPARE_QUERIES), (ALL[:5], COMPARE_QUERIES), (ALL, COMPARE_QUERIES - 1)],
@@ -54,7 +64,9 @@ def test_compare_page_shows_table_chart_and_actions(client, catalog):
     assert "<svg" in html and "Not plotted" in html
     assert "Only show differences" in html
     assert f"?programs={JHU}&amp;programs={IABAC}" in html  # remove Harvard
-    assert "format=csv" in html and "format=json" in html
+    downloads = [a["href"] for a in page.select("a[download]")]
+    query = f"programs={HARVARD}&programs={JHU}&programs={IABAC}"
+    assert downloads == [f"/compare/export.csv?{query}", f"/compare/export.json?{query}"]
 
 
 def _table_rows(page: BeautifulSoup) -> dict[str, dict]:
@@ -135,7 +147,7 @@ def test_junk_other_parameters_fall_back_to_the_page(client, catalog, extra):
 
 
 def test_csv_export(client, catalog):
-    response = _get(client, [HARVARD, IABAC], format="csv")
+    response = _export(client, "csv", [HARVARD, IABAC])
     assert response["Content-Type"].startswith("text/csv")
     assert 'attachment; filename="certcatalog-comparison-' in response["Content-Disposition"]
     assert response.content.startswith("\ufeff".encode()), "UTF-8 with BOM for spreadsheets"
@@ -160,8 +172,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(staff_client, catalog
     assert (
         browser_post(staff_client, url, "program_form", {"prerequisites": typed}).status_code == 302
     )
-    response = _get(staff_client, [HARVARD, IABAC], format="csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    rows = _csv_rows(_export(staff_client, "csv", [HARVARD, IABAC]))
     prerequisites = next(r for r in rows[1:] if r[1] == "Prerequisites")
     assert Program.objects.get(slug=HARVARD).prerequisites == typed
     assert prerequisites[2] == "'" + typed
@@ -171,7 +182,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(staff_client, catalog
 
 
 def test_json_export(client, catalog):
-    response = _get(client, [JHU, IABAC], format="json")
+    response = _export(client, "json", [JHU, IABAC])
     assert response["Content-Type"] == "application/json"
     assert ".json" in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -247,3 +258,69 @@ def test_the_pick_page_is_bounded_too(client, catalog):
     assert len(boxes) == CHOICES_SHOWN + 1  # the chosen one, then the first 30 others
     assert boxes[0]["value"] == JHU and boxes[0].has_attr("checked")
     assert page.select_one("#find-more")
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_the_old_format_switch_redirects_to_the_export_routes(client, catalog, kind):
+    """Links shared before the exports had their own addresses keep working."""
+    response = _get(client, [HARVARD, JHU], format=kind, diff="1")
+    assert response.status_code == 301
+    assert response["Location"] == (
+        f"/compare/export.{kind}?programs={HARVARD}&programs={JHU}&diff=1"
+    )
+
+
+def test_export_links_carry_the_rows_and_pace_shown(client, catalog):
+    page = BeautifulSoup(_get(client, [HARVARD, JHU], diff="1", hours="4").content, "html.parser")
+    downloads = [a["href"] for a in page.select("a[download]")]
+    assert downloads[0] == f"/compare/export.csv?programs={HARVARD}&programs={JHU}&diff=1&hours=4"
+
+
+def test_csv_with_diff_holds_only_the_rows_that_differ(client, catalog):
+    every = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU]))[2:]}
+    differing = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU], diff="1"))[2:]}
+    assert "Platform" in every and "Platform" not in differing  # published for neither
+    assert "Total cost" in differing
+    assert differing < every
+
+
+def test_csv_keeps_non_ascii_names(client, catalog):
+    from programs.models import Program
+
+    Program.objects.filter(slug=JHU).update(name="KI für Ärztinnen – Grundlagen")
+    header = _csv_rows(_export(client, "csv", [HARVARD, JHU]))[1]
+    assert "Johns Hopkins: KI für Ärztinnen – Grundlagen" in header
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_an_export_of_fewer_than_two_programs_goes_back_to_the_picker(client, catalog, kind):
+    response = client.get(reverse(f"compare:export_{kind}"), {"programs": [JHU, "nope"]})
+    assert response.status_code == 302
+    assert response["Location"] == f"/compare/?programs={JHU}"
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("export_csv", COMPARE_QUERIES - 1), ("export_json", COMPARE_QUERIES - 1), ("print", 5)],
+)
+def test_export_and_print_queries_do_not_grow(
+    client, catalog, extra, name, queries, django_assert_num_queries
+):
+    """The version, the programs, modules, role fits, citations: no 'add a program' list."""
+    for _ in range(extra):
+        ProgramFactory()
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(f"compare:{name}"), {"programs": [HARVARD, JHU, IABAC]})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_pick_page_queries_do_not_grow(client, catalog, extra, django_assert_num_queries):
+    """The version, the named program with its modules, role fits and citations, and the
+    bounded 'add a program' list."""
+    for _ in range(extra):
+        ProgramFactory()
+    with django_assert_num_queries(6):
+        response = _get(client, [JHU])
+    assert response.status_code == 200

@@ -132,3 +132,17 @@ def test_print_summary_carries_qualifiers_and_the_best_mark_caveat(client, catal
     ).find_parent("tr")
     assert "“typically”, says the 2026 guide" in _text(framework)
     assert _text(page.select_one(".badge--best")) == "Lowest of 2 published costs"
+
+
+def test_a_fact_carries_only_the_qualifiers_of_sentences_about_it(catalog):
+    """Harvard's length comes from "each module runs approximately five weeks": it is approximate,
+    and not "in the view of the 2026 guide" (the guide's view of its innovation module for
+    administrators is a citation about the modules, not about their length)."""
+    from programs.facts import facts_for
+    from programs.models import Program
+
+    harvard = Program.objects.for_detail().get(slug="harvard-ai-in-health-care")
+    duration = next(f for f in facts_for(harvard) if f.key == "duration")
+    assert duration.value.startswith("about 15 weeks")
+    assert duration.qualifier is None
+    assert [c.standing for c in duration.citations] == ["approximate"]

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def _slugs(result, group=None):
     programs = result.page.object_list
     if group is not None:
-        programs = [p for p in programs if p.unconfirmed == group]
+        programs = [p for p in programs if p.unpublished == group]
     return [p.slug for p in programs]
 
 
@@ -32,25 +32,25 @@ def test_clinician_with_3000_sees_johns_hopkins_and_unpriced_programs_apart(cata
         "abaim-ai-in-medicine-certification",
     }
     assert "harvard-ai-in-health-care" not in _slugs(result)
-    assert (result.matched, result.unconfirmed, result.total) == (1, 3, 6)
+    assert (result.matched, result.unpublished, result.total) == (1, 3, 6)
 
 
 def test_budget_keeps_unpublished_cost_programs_in_their_own_group_after_the_matches(catalog):
     result = _browse("max_cost=5000")
-    groups = [p.unconfirmed for p in result.page.object_list]
+    groups = [p.unpublished for p in result.page.object_list]
     assert groups == sorted(groups)
     assert _slugs(result, group=0) == [
         "harvard-ai-in-health-care",
         "johns-hopkins-ai-in-healthcare",
     ]
     for program in result.page.object_list:
-        assert program.unpublished_limits == ([] if program.unconfirmed == 0 else ["cost"])
+        assert program.unpublished_limits == ([] if program.unpublished == 0 else ["cost"])
 
 
 def test_hiding_the_unpublished_group(catalog):
     result = _browse("role=clinicians&max_cost=3000&hide_unpublished=on")
     assert _slugs(result) == ["johns-hopkins-ai-in-healthcare"]
-    assert result.unconfirmed == 0
+    assert result.unpublished == 0
 
 
 def test_known_cost_over_budget_is_not_shown(catalog):
@@ -234,4 +234,4 @@ def test_unpriced_programs_follow_priced_ones_across_pages(db):
     for program in ProgramFactory._meta.model.objects.all():
         RoleFitFactory(program=program, role=role)
     second = _browse(f"max_cost=100000&role={role.slug}&page=2")
-    assert [p.unconfirmed for p in second.page.object_list] == [0, 0, 1, 1, 1]
+    assert [p.unpublished for p in second.page.object_list] == [0, 0, 1, 1, 1]

@@ -111,7 +111,9 @@ def test_redis_is_the_shared_cache_when_configured(client, catalog, settings):
 
 
 def _key(version: int, path: str) -> str:
-    return f"page:{version}:{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+    """The cache key of a page: the version and the page's absolute address (host included)."""
+    url = f"http://testserver{path}"
+    return f"page:{version}:{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 
 def _footer(client):

@@ -2,7 +2,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from programs.models import Program
+from programs.models import Program, RoleFit
 from tests.seed import ALL
 
 pytestmark = pytest.mark.django_db
@@ -75,14 +75,17 @@ def test_junk_slugs_are_404_not_500(client, catalog, path):
 
 
 def test_sources_page_names_the_vendor_document(client, catalog, django_assert_num_queries):
-    """Documents, footer sources and date."""
-    with django_assert_num_queries(2):
+    """The catalogue version (with the footer), the documents, and the citations of each
+    (bounded: the first SOURCE_PROGRAMS_SHOWN programs per document)."""
+    with django_assert_num_queries(3):
         response = client.get(reverse("programs:sources"))
     page = BeautifulSoup(response.content, "html.parser")
     guide, essay = page.find_all("article", class_="source")
     assert guide.find(class_="badge--vendor").get_text() == "promotes IABAC"
     assert "Undated; its text says 2026" in guide.get_text()
     assert not essay.find(class_="badge--vendor")
+    assert guide.select_one(".source__vendor").get_text().startswith("Yes: it promotes IABAC.")
+    assert essay.select_one(".source__vendor").get_text() == "No"
     assert "9 November 2022" in essay.get_text()
     assert "10.5281/zenodo.17997722" in essay.get_text()
 
@@ -100,3 +103,19 @@ def test_home_is_a_fixed_size_summary(client, catalog, extra, django_assert_num_
     assert len(page.select(".card-grid .program-card")) == 6
     heading = " ".join(page.find(id="all-programs").get_text().split())
     assert heading == ("All 6 programs" if not extra else f"6 of {6 + extra} programs")
+
+
+def test_detail_page_lists_primary_fits_before_complements_in_role_order(client, catalog):
+    """IABAC is a primary match for several roles and a complement for clinicians: the reader
+    sees the primary matches first, each group in the roles' own order."""
+    program = Program.objects.get(slug="iabac-ai-in-healthcare")
+    page = BeautifulSoup(client.get(program.get_absolute_url()).content, "html.parser")
+    shown = [
+        (item.select_one("a").get_text(strip=True), item.select_one(".badge").get_text(strip=True))
+        for item in page.select(".fit-list__item")
+    ]
+    fits = sorted(program.role_fits.select_related("role"), key=lambda f: f.role.position)
+    expected = [(f.role.name, f.get_fit_display()) for f in fits if f.fit == RoleFit.Fit.PRIMARY]
+    expected += [(f.role.name, f.get_fit_display()) for f in fits if f.fit != RoleFit.Fit.PRIMARY]
+    assert shown == expected
+    assert shown[-1] == ("Clinicians", "Complement")

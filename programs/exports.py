@@ -1,0 +1,115 @@
+"""The filtered catalogue as CSV and JSON (issue #13), streamed.
+
+Both hold exactly the programs /programs/ lists for the same query string, in its order
+(`browse.listing`), in the exchange format (`programs.exchange`). They are generated while they
+are sent: programs are read EXPORT_CHUNK at a time with their related rows prefetched per chunk,
+so memory stays flat whether the catalogue holds six programs or ten thousand.
+"""
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+
+from django.http import QueryDict
+
+from compare.export import BOM, spreadsheet_safe
+from programs import exchange
+from programs.browse import listing
+from programs.filters import ProgramFilterSet
+from programs.models import Program
+
+EXPORT_CHUNK = 500
+"""Programs read per query while exporting: 4 queries (programs, modules, role fits with roles
+and documents, citations with documents) per chunk."""
+
+NOTE = (
+    "One program per row. An empty cell (null in JSON) means the sources do not publish that "
+    "fact: the site shows it as Not published. Columns named '<fact>: who says, how sure' say "
+    "who states each fact and how firmly ('according to IABAC', 'typically', 'about'); "
+    "'<fact>: sources' quote the sentences it comes from. Confirm with providers."
+)
+
+NUMBER_FIELDS = frozenset(
+    {
+        "price_amount",
+        "course_count",
+        "duration_weeks",
+        "weekly_hours_min",
+        "weekly_hours_max",
+        "exam_questions",
+        "exam_minutes",
+        "exam_pass_mark",
+        "validity_months",
+        "total_cost",
+        "total_weeks",
+    }
+)
+BOOLEAN_FIELDS = frozenset({"is_proctored", "cme_credit", "price_is_approximate"})
+
+
+def filename(extension: str, *, today: date | None = None) -> str:
+    return f"certcatalog-programs-{(today or date.today()).isoformat()}.{extension}"
+
+
+def programs_for(params: QueryDict):
+    """The programs the list page shows for these parameters, loaded for export."""
+    filterset = ProgramFilterSet(params)
+    return listing(filterset, Program.objects.for_detail())
+
+
+def _stream(programs, page_url: Callable[[Program], str]) -> Iterator[exchange.Record]:
+    return exchange.records(programs.iterator(chunk_size=EXPORT_CHUNK), page_url=page_url)
+
+
+class _Line:
+    """A file-like object whose write returns what was written: csv.writer as a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(programs, page_url: Callable[[Program], str]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield BOM
+    yield writer.writerow(exchange.COLUMNS)
+    for rec in _stream(programs, page_url):
+        yield writer.writerow([spreadsheet_safe(cell) for cell in exchange.csv_cells(rec)])
+
+
+def _json_value(name: str, value):
+    """Exchange text in JSON's own types: numbers as numbers, yes/no as true/false."""
+    if value is None:
+        return None
+    if name in NUMBER_FIELDS:
+        number = Decimal(value)
+        return int(number) if number == number.to_integral() else float(number)
+    if name in BOOLEAN_FIELDS:
+        return value == exchange.YES
+    return value
+
+
+def json_program(rec: exchange.Record) -> dict:
+    editable = {name: _json_value(name, value) for name, value in rec.editable.items()}
+    derived = {name: _json_value(name, rec.read_only[name]) for name in exchange.DERIVED_COLUMNS}
+    facts = {}
+    for spec in exchange.FACTS:
+        shown, says, sources = exchange.fact_columns(spec.key)
+        facts[spec.key] = {
+            "label": spec.label,
+            "value": rec.read_only[shown],
+            "who_says": rec.read_only[says],
+            "sources": rec.read_only[sources],
+        }
+    return {**editable, **derived, "facts": facts}
+
+
+def json_chunks(
+    programs, page_url: Callable[[Program], str], *, url: str, count: int
+) -> Iterator[str]:
+    head = json.dumps({"url": url, "note": NOTE, "count": count}, ensure_ascii=False)
+    yield head[:-1] + ', "programs": ['
+    for i, rec in enumerate(_stream(programs, page_url)):
+        yield ("," if i else "") + "\n" + json.dumps(json_program(rec), ensure_ascii=False)
+    yield "\n]}\n"
