@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-sta
 
 PORT ?= 8000
 
-.PHONY: help run test test-fast coverage browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve cluster-check clean
+.PHONY: help run test test-fast coverage mutants browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve cluster-check clean
 
 help:  ## This list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -106,3 +106,6 @@ cluster-check: $(STAMP)  ## Two gunicorn servers on one PostgreSQL and one Redis
 
 clean:  ## Remove the venv, the development database, collected static files and screenshots
 	rm -rf $(VENV) db.sqlite3 staticfiles screenshots
+
+mutants: $(STAMP)  ## Break each visible feature on purpose (tests/mutations.py) and check the suite notices
+	$(TEST_ENV) $(PY) -m tests.mutations

@@ -5,6 +5,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Document
 from tests.factories import ProgramFactory
@@ -192,8 +193,15 @@ def test_json_export(client, catalog):
 
 def test_print_summary(client, catalog):
     html = client.get(reverse("compare:print"), {"programs": [HARVARD, JHU]}).content.decode()
-    assert "comparison summary" in html
     page = BeautifulSoup(html, "html.parser")
+    summary = page.select_one(".print-summary")
+    assert summary.h1.get_text() == "AI in healthcare certifications: comparison summary"
+    today = timezone.localdate()
+    assert summary.p.get_text().startswith(f"Prepared {today.day} {today:%B %Y} from certcatalog.")
+    columns = [
+        " ".join(th.get_text().split()) for th in summary.select("th.compare-table__program")
+    ]
+    assert [c.split(" AI")[0] for c in columns] == ["Harvard", "Johns Hopkins"]
     sources = " ".join(page.select_one(".print-summary__sources").get_text().split())
     for document in Document.objects.all():
         assert f"{document.title} ({document.date_label}" in sources
