@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-sta
 
 PORT ?= 8000
 
-.PHONY: help run test test-fast coverage mutants browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve cluster-check clean
+.PHONY: help run test test-fast coverage mutants import browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve cluster-check clean
 
 help:  ## This list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -109,3 +109,7 @@ clean:  ## Remove the venv, the development database, collected static files and
 
 mutants: $(STAMP)  ## Break each visible feature on purpose (tests/mutations.py) and check the suite notices
 	$(TEST_ENV) $(PY) -m tests.mutations
+
+import: $(STAMP)  ## Import programs from a CSV as /programs/export.csv writes it: make import FILE=programs.csv [DRY_RUN=1]
+	@test -n "$(FILE)" || { echo "Usage: make import FILE=programs.csv [DRY_RUN=1]" >&2; exit 1; }
+	$(DEV_ENV) $(PY) manage.py import_programs "$(FILE)" $(if $(DRY_RUN),--dry-run,)

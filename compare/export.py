@@ -29,8 +29,10 @@ BOM = "\ufeff"
 
 def spreadsheet_safe(value: str) -> str:
     """A cell a spreadsheet shows as text: one starting like a formula gets a leading
-    apostrophe, which spreadsheets hide and which stops the formula from running."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    apostrophe, which spreadsheets hide and which stops the formula from running. A value that
+    already starts with apostrophes before such a character gets one more, so removing exactly
+    one (as the import does) always gives the value back."""
+    return f"'{value}" if value.lstrip("'").startswith(FORMULA_STARTS) else value
 
 
 class _SafeWriter:

@@ -52,11 +52,17 @@ PROGRAM_FIELDS: tuple[str, ...] = (
 )
 """Program's own stored fields, in the order the reader meets them."""
 
-PROVIDER_FIELDS: tuple[str, ...] = ("provider", "provider_short_name", "provider_kind")
-"""The provider by name (created on import when new), its short name and kind."""
+PROVIDER_FIELDS: tuple[str, ...] = (
+    "provider",
+    "provider_short_name",
+    "provider_kind",
+    "provider_description",
+    "provider_contact_email",
+)
+"""The provider by name (created on import when new) and its other fields as `provider_<field>`."""
 
 RELATED_FIELDS: tuple[str, ...] = ("topics", "modules", "role_fits", "citations")
-"""Topic names joined by TOPIC_SEPARATOR; modules, role fits and citations as JSON lists."""
+"""Topic names joined by TOPICS_JOINED_BY; modules, role fits and citations as JSON lists."""
 
 EDITABLE_COLUMNS: tuple[str, ...] = (
     PROGRAM_FIELDS[:2] + PROVIDER_FIELDS + PROGRAM_FIELDS[2:] + RELATED_FIELDS
@@ -77,7 +83,7 @@ READ_ONLY_COLUMNS: tuple[str, ...] = DERIVED_COLUMNS + tuple(
 
 COLUMNS: tuple[str, ...] = EDITABLE_COLUMNS + READ_ONLY_COLUMNS
 
-TOPIC_SEPARATOR = "; "
+TOPICS_JOINED_BY = "; "
 YES, NO = "yes", "no"
 
 MODULE_KEYS = ("position", "title", "weeks", "weeks_is_approximate", "price_amount")
@@ -157,6 +163,8 @@ def record(program: Program, *, page: str) -> Record:
         "provider": provider.name,
         "provider_short_name": provider.short_name,
         "provider_kind": provider.kind,
+        "provider_description": provider.description,
+        "provider_contact_email": provider.contact_email,
         "topics": program.topic_list,
         "modules": modules(program),
         "role_fits": role_fits(program),
@@ -186,7 +194,7 @@ def csv_cells(rec: Record) -> list[str]:
     cells = []
     for name, value in (*rec.editable.items(), *rec.read_only.items()):
         if name == "topics":
-            cells.append(TOPIC_SEPARATOR.join(value))
+            cells.append(TOPICS_JOINED_BY.join(value))
         elif name in RELATED_FIELDS:
             cells.append(json.dumps(value, ensure_ascii=False))
         elif isinstance(value, list):  # a fact's sources, for reading

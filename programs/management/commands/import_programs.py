@@ -1,0 +1,50 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from programs import importing
+
+
+class Command(BaseCommand):
+    help = (
+        "Import programs from a CSV file in the format /programs/export.csv writes (edited in a "
+        "spreadsheet): creates new programs, updates existing ones by slug, and replaces their "
+        "modules, role fits, citations and topics to match the file. Every row is checked first; "
+        "a file with any error writes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV file (UTF-8), or - to read standard input.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and say what would change, without writing anything.",
+        )
+
+    def handle(self, *args, file, dry_run, **options):
+        data = self._read(file)
+        name = "standard input" if file == "-" else Path(file).name
+        try:
+            outcome = importing.import_programs(
+                data, dry_run=dry_run, reason=f"{importing.REASON}: {name}"
+            )
+        except importing.ImportRefused as refused:
+            for error in refused.errors:
+                self.stderr.write(error)
+            count = len(refused.errors)
+            raise CommandError(
+                f"{count} error{'s' if count > 1 else ''} in {name}. Nothing was written."
+            ) from None
+        if options["verbosity"] >= 1:
+            for line in outcome.details():
+                self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(outcome.summary()))
+
+    def _read(self, file: str) -> bytes:
+        if file == "-":
+            return sys.stdin.buffer.read()
+        try:
+            return Path(file).read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
