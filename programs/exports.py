@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 
+from django.db import models
 from django.http import QueryDict
 
 from compare.export import BOM, spreadsheet_safe
@@ -31,22 +32,17 @@ NOTE = (
     "'<fact>: sources' quote the sentences it comes from. Confirm with providers."
 )
 
-NUMBER_FIELDS = frozenset(
-    {
-        "price_amount",
-        "course_count",
-        "duration_weeks",
-        "weekly_hours_min",
-        "weekly_hours_max",
-        "exam_questions",
-        "exam_minutes",
-        "exam_pass_mark",
-        "validity_months",
-        "total_cost",
-        "total_weeks",
-    }
-)
-BOOLEAN_FIELDS = frozenset({"is_proctored", "cme_credit", "price_is_approximate"})
+
+def _fields_of(*kinds: type[models.Field]) -> frozenset[str]:
+    """The exchange's program columns whose model field is one of these kinds."""
+    return frozenset(
+        name for name in exchange.PROGRAM_FIELDS if isinstance(Program._meta.get_field(name), kinds)
+    )
+
+
+NUMBER_FIELDS = _fields_of(models.DecimalField, models.IntegerField) | {"total_cost", "total_weeks"}
+"""Written as JSON numbers (the derived totals are numbers too)."""
+BOOLEAN_FIELDS = _fields_of(models.BooleanField)
 
 
 def filename(extension: str, *, today: date | None = None) -> str:
