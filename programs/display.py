@@ -29,7 +29,8 @@ def money(amount: Decimal | None, currency: str | None, *, approximate: bool = F
     if amount is None:
         return None
     symbol = _SYMBOLS.get(currency or "")
-    text = f"{symbol}{number(amount)}" if symbol else f"{currency} {number(amount)}".strip()
+    # No currency published (a module priced on a program without a price): the number alone.
+    text = f"{symbol}{number(amount)}" if symbol else f"{currency or ''} {number(amount)}".strip()
     return f"about {text}" if approximate else text
 
 
@@ -167,5 +168,5 @@ def weeks_at_pace(program, weekly_hours: Decimal | None) -> str | None:
     if hours is None or not weekly_hours:
         return None
     low, high = (math.ceil(h / weekly_hours) for h in hours)
-    text = hour_range(Decimal(low), Decimal(high), unit="weeks")
+    text = hour_range(Decimal(low), Decimal(high), unit="week" if high == 1 else "weeks")
     return f"about {text} at {number(weekly_hours)} hours a week"

@@ -184,7 +184,10 @@ class ProgramFilterSet(django_filters.FilterSet):
         return match
 
     def _apply(self, queryset, name, value):
-        condition = self.condition(name, value)
+        """django-filter's method hook, given a filter's `field_name`: each filter used on its
+        own (`FilterSet.qs`) applies the same condition as the list page."""
+        parameter = next((p for p, f in self.filters.items() if f.field_name == name), name)
+        condition = self.condition(parameter, value)
         return queryset if condition is None else queryset.filter(condition)
 
     filter_text = filter_role = filter_choice = filter_cme = filter_limit = _apply

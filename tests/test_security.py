@@ -223,7 +223,7 @@ class _Unreachable:
 
 
 def test_a_server_error_is_logged_with_its_traceback(client, catalog, monkeypatch, caplog):
-    monkeypatch.setattr("programs.views.Document", _Unreachable)
+    monkeypatch.setattr("programs.sources.Document", _Unreachable)
     client.raise_request_exception = False
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = client.get("/sources/")

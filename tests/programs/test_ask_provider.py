@@ -55,3 +55,22 @@ def test_price_per_study_hour_is_derived_only_from_published_figures(client, cat
     assert value.startswith("about $64–80 per study hour")
     jhu = _page(client, reverse("programs:detail", args=[JHU])).find(id="fact-price_per_hour")
     assert "Cannot be derived" in jhu.dd.get_text()
+
+
+def test_the_questions_are_one_per_line_without_indentation(client, catalog):
+    """The question box and the email body hold one "- question" per line, nothing before it
+    (a template formatter once indented them, which put spaces into the box and the email)."""
+    from urllib.parse import parse_qs, urlparse
+
+    from bs4 import BeautifulSoup
+
+    from programs.models import Program, Provider
+
+    program = Program.objects.get(slug="stanford-ai-in-healthcare")
+    Provider.objects.filter(pk=program.provider_id).update(contact_email="ask@example.org")
+    page = BeautifulSoup(client.get(program.get_absolute_url()).content, "html.parser")
+    lines = page.select_one("textarea.ask__text").get_text().splitlines()
+    assert lines[0].startswith("Questions about ")
+    assert lines[1:] and all(line.startswith("- ") for line in lines[1:] if line)
+    body = parse_qs(urlparse(page.select_one("a.ask__mail")["href"]).query)["body"][0]
+    assert all(line.startswith("- ") for line in body.splitlines() if line)
