@@ -37,7 +37,9 @@ run: $(STAMP)  ## Install, migrate, load fixtures into an empty catalogue, serve
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: check lint deploy-check  ## Checks, lint, then the whole suite with branch coverage (SQLite unless DATABASE_URL); browser tests when Chromium is here
+	$(VENV)/bin/coverage erase
 	$(TEST_ENV) $(VENV)/bin/coverage run -m pytest
+	$(VENV)/bin/coverage combine --quiet 2>/dev/null || true
 	$(VENV)/bin/coverage report
 
 test-fast: $(STAMP)  ## The suite without browser tests
