@@ -139,6 +139,18 @@ ACCEPTED: dict[str, str] = {}
 """Survivors we accept, by feature, with why."""
 
 
+TESTS_FAILED = 1
+"""pytest's exit code when tests ran and some failed; any other failure code (usage error,
+collection error, interrupted) means the run says nothing about the mutant."""
+
+
+def _pytest(tests: tuple[str, ...]) -> int:
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-m", "not browser"]
+    return subprocess.run(
+        command + list(tests), cwd=ROOT, env=os.environ, capture_output=True
+    ).returncode
+
+
 def run(mutation: Mutation) -> tuple[bool, float]:
     path = ROOT / mutation.path
     original = path.read_text()
@@ -147,19 +159,18 @@ def run(mutation: Mutation) -> tuple[bool, float]:
     started = time.perf_counter()
     try:
         path.write_text(original.replace(mutation.old, mutation.new))
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-m", "not browser"]
-            + list(mutation.tests),
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", "")},
-            capture_output=True,
-        )
+        code = _pytest(mutation.tests)
     finally:
         path.write_text(original)
-    return result.returncode != 0, time.perf_counter() - started
+    if code not in (0, TESTS_FAILED):
+        raise SystemExit(f"{mutation.feature}: pytest could not run (exit code {code})")
+    return code == TESTS_FAILED, time.perf_counter() - started
 
 
 def main() -> None:
+    guarding = tuple(sorted({test for mutation in MUTATIONS for test in mutation.tests}))
+    if _pytest(guarding) != 0:
+        raise SystemExit("The guarding tests fail without any mutation: fix them first.")
     survivors = []
     print(f"{'feature':<52}{'result':>10}{'s':>6}")
     for mutation in MUTATIONS:
