@@ -35,20 +35,21 @@ def spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value.lstrip("'").startswith(FORMULA_STARTS) else value
 
 
-class _SafeWriter:
-    """csv.writer that neutralises every cell it writes."""
+class SafeWriter:
+    """csv.writer that neutralises every cell it writes (the comparison and catalogue CSVs)."""
 
     def __init__(self, out):
         self._writer = csv.writer(out)
 
-    def writerow(self, row) -> None:
-        self._writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+    def writerow(self, row):
+        """Whatever the underlying file's write returns (a line, for a streaming export)."""
+        return self._writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
 
 
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     out.write(BOM)
-    writer = _SafeWriter(out)
+    writer = SafeWriter(out)
     writer.writerow([CSV_LEGEND])
     header = ["Group", "Fact"]
     for p in table.programs:

@@ -6,7 +6,6 @@ are sent: programs are read EXPORT_CHUNK at a time with their related rows prefe
 so memory stays flat whether the catalogue holds six programs or ten thousand.
 """
 
-import csv
 import json
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -15,7 +14,7 @@ from decimal import Decimal
 from django.db import models
 from django.http import QueryDict
 
-from compare.export import BOM, spreadsheet_safe
+from compare.export import BOM, SafeWriter
 from programs import exchange
 from programs.browse import listing
 from programs.filters import ProgramFilterSet
@@ -67,11 +66,11 @@ class _Line:
 
 
 def csv_lines(programs, page_url: Callable[[Program], str]) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    writer = SafeWriter(_Line())
     yield BOM
     yield writer.writerow(exchange.COLUMNS)
     for rec in _stream(programs, page_url):
-        yield writer.writerow([spreadsheet_safe(cell) for cell in exchange.csv_cells(rec)])
+        yield writer.writerow(exchange.csv_cells(rec))
 
 
 def _json_value(name: str, value):

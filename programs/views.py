@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from programs import exports, history, linked_data
 from programs import sources as sources_page
@@ -128,7 +129,10 @@ def export_csv(request):
 def export_json(request):
     """/programs/export.json?…: the programs /programs/?… lists, streamed as JSON."""
     programs = exports.programs_for(request.GET)
-    listing_url = request.build_absolute_uri(request.get_full_path().replace("export.json", "", 1))
+    query = request.META.get("QUERY_STRING", "")
+    listing_url = request.build_absolute_uri(
+        reverse("programs:list") + (f"?{query}" if query else "")
+    )
     response = StreamingHttpResponse(
         exports.json_chunks(
             programs, _absolute_page_url(request), url=listing_url, count=programs.count()

@@ -76,6 +76,7 @@ def test_exports_hold_the_programs_the_list_shows_in_its_order(client, catalog, 
     document = json_document(client, query)
     assert [program["slug"] for program in document["programs"]] == expected
     assert document["count"] == len(expected)
+    assert document["url"] == f"http://testserver/programs/{'?' if query else ''}{query}"
 
 
 def test_a_filter_changes_what_is_exported(client, catalog):
