@@ -38,7 +38,7 @@ def _grow() -> None:
     import django
 
     django.setup()
-    from tests.benchmarks.catalogue import grow
+    from tests.catalogue_builder import grow
 
     grow(PROGRAMS)
 

@@ -182,7 +182,7 @@ def measure() -> None:
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.db import connection
 
-    from tests.benchmarks.catalogue import grow
+    from tests.catalogue_builder import grow
 
     css = Path(settings.STATIC_ROOT) / staticfiles_storage.stored_name("css/site.css")
     css_gz = len(gzip.compress(css.read_bytes()))

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from tests.factories import ProgramFactory
+from tests.catalogue_builder import grow
 from tests.seed import IABAC, JHU, STANFORD
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,6 @@ def test_finder_query_count_does_not_grow_with_the_catalogue(
 ):
     """The catalogue version (with the footer), roles, the shortlist with providers and topic
     names, then one prefetch each for modules, role fits and citations."""
-    for _ in range(extra):
-        ProgramFactory()
+    grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
     with django_assert_num_queries(6):
         _get(client, role="clinicians", budget="3000", cme="on")

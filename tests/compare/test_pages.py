@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Document
+from tests.catalogue_builder import grow
 from tests.factories import ProgramFactory
 from tests.seed import ALL, HARVARD, IABAC, JHU
 
@@ -228,10 +229,8 @@ def test_the_add_a_program_list_is_bounded_and_searchable(
     """At most CHOICES_SHOWN programs are offered; past that the reader searches by name or
     provider, and the search keeps the programs already chosen."""
     from compare.selection import CHOICES_SHOWN
-    from tests.factories import ProgramFactory
 
-    for _ in range(extra):
-        ProgramFactory()
+    grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
     with django_assert_num_queries(COMPARE_QUERIES):
         response = _get(client, [HARVARD, JHU])
     page = BeautifulSoup(response.content, "html.parser")
@@ -257,10 +256,8 @@ def test_the_add_a_program_list_is_bounded_and_searchable(
 
 def test_the_pick_page_is_bounded_too(client, catalog):
     from compare.selection import CHOICES_SHOWN
-    from tests.factories import ProgramFactory
 
-    for _ in range(40):
-        ProgramFactory()
+    grow(6 + 40)  # the seed's six, plus synthetic programs in bulk
     page = BeautifulSoup(_get(client, [JHU]).content, "html.parser")
     boxes = page.select("form.picker:not(.picker--find) input[name=programs]")
     assert len(boxes) == CHOICES_SHOWN + 1  # the chosen one, then the first 30 others
@@ -316,8 +313,7 @@ def test_export_and_print_queries_do_not_grow(
     client, catalog, extra, name, queries, django_assert_num_queries
 ):
     """The version, the programs, modules, role fits, citations: no 'add a program' list."""
-    for _ in range(extra):
-        ProgramFactory()
+    grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
     with django_assert_num_queries(queries):
         response = client.get(reverse(f"compare:{name}"), {"programs": [HARVARD, JHU, IABAC]})
     assert response.status_code == 200
@@ -327,8 +323,7 @@ def test_export_and_print_queries_do_not_grow(
 def test_the_pick_page_queries_do_not_grow(client, catalog, extra, django_assert_num_queries):
     """The version, the named program with its modules, role fits and citations, and the
     bounded 'add a program' list."""
-    for _ in range(extra):
-        ProgramFactory()
+    grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
     with django_assert_num_queries(6):
         response = _get(client, [JHU])
     assert response.status_code == 200

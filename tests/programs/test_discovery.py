@@ -13,7 +13,7 @@ from programs import history
 from programs.models import Citation, Document, Program, Role
 from programs.sitemaps import ProgramSitemap
 from programs.sources import SOURCE_PROGRAMS_SHOWN
-from tests.benchmarks.catalogue import grow
+from tests.catalogue_builder import grow
 from tests.factories import ProgramFactory
 from tests.seed import ABAIM, GUIDE_SENTENCE, HARVARD, IABAC, JHU
 

@@ -14,7 +14,7 @@ from programs import exchange, exports
 from programs.browse import browse
 from programs.models import Program, Provider
 from tests import seed
-from tests.benchmarks.catalogue import grow
+from tests.catalogue_builder import grow
 
 pytestmark = pytest.mark.django_db
 

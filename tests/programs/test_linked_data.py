@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from programs import linked_data
 from programs.models import Program
-from tests.benchmarks.catalogue import grow
+from tests.catalogue_builder import grow
 from tests.factories import ProgramFactory
 from tests.seed import ABAIM, ALL, CEDARS, HARVARD, IABAC, JHU, STANFORD
 

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programs.models import Role
-from tests.factories import ModuleFactory, ProgramFactory, RoleFitFactory
+from tests.catalogue_builder import grow
+from tests.factories import ProgramFactory, RoleFitFactory
 from tests.seed import GUIDE_SENTENCE
 
 pytestmark = pytest.mark.django_db
@@ -20,20 +21,6 @@ at 6 programs and at 500. A limit adds the near-miss query (their modules load w
 FILTERED = (
     "?role=clinicians&max_cost=3000&assessment=unknown&assessment=completion_based&cme=unknown"
 )
-
-
-def _grow_catalogue(n):
-    roles = list(Role.objects.all())
-    for i in range(n):
-        program = ProgramFactory(
-            priced=bool(i % 2),
-            cme_credit=[True, False, None][i % 3],
-            assessment_type=["proctored_exam", "completion_based", None][i % 3],
-        )
-        ModuleFactory(program=program, position=1, weeks=4)
-        RoleFitFactory(
-            program=program, role=roles[i % len(roles)], source_id=1, rationale=GUIDE_SENTENCE
-        )
 
 
 @pytest.mark.parametrize(
@@ -52,7 +39,7 @@ def test_list_query_count_is_flat_from_6_to_500_programs(
     A limit adds the near-miss query."""
     with django_assert_num_queries(queries):
         small = client.get(reverse("programs:list") + query)
-    _grow_catalogue(494)
+    grow(500)
     with django_assert_num_queries(queries):
         large = client.get(reverse("programs:list") + query)
     assert small.status_code == large.status_code == 200
