@@ -131,6 +131,45 @@ def test_the_lockout_ends_after_the_cool_off(db, settings):
     assert ok.status_code == 302
 
 
+def test_an_editor_signs_in_with_the_production_password_hasher(db, settings):
+    """The suite stores fast hashes (certcatalog/test_settings.py); this sign-in uses
+    production's hashers only: the password is stored as PBKDF2 at Django's iteration count,
+    the right password signs in through the form and a wrong one does not."""
+    from django.conf import global_settings
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    import certcatalog.settings as production
+
+    settings.PASSWORD_HASHERS = getattr(
+        production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS
+    )
+    assert not [h for h in settings.PASSWORD_HASHERS if "MD5" in h]
+    editor = StaffUserFactory()
+    assert editor.password.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
+    assert _wrong_login(Client(), editor.username).status_code == 200
+    client = Client()
+    right = client.post(
+        reverse("admin:login"),
+        {"username": editor.username, "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert right.status_code == 302 and right["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_suite_stores_fast_hashes_and_production_never_does(db):
+    """The fast hasher is a test setting only."""
+    from django.conf import global_settings
+    from django.conf import settings as active
+
+    import certcatalog.settings as production
+
+    assert active.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.MD5PasswordHasher"
+    assert StaffUserFactory().password.startswith("md5$")
+    hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+
+
 def _client_address(behind_proxy: bool) -> str:
     """The address axes locks out for a request with a forged-looking X-Forwarded-For."""
     import subprocess
