@@ -83,12 +83,10 @@ restore: $(STAMP)  ## Load FILE=backups/certcatalog-….json into an empty datab
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py restore_catalog "$(FILE)"
 
-FUZZ_EXAMPLES ?= 10000
-
-fuzz: $(STAMP)  ## Hypothesis over every public URL and query parameter: FUZZ_EXAMPLES (10,000) on SQLite, then PostgreSQL when DATABASE_URL is set; prints the count per database
-	env -u DATABASE_URL $(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_fuzz.py
+fuzz: $(STAMP)  ## Hypothesis over every public URL and query parameter under the fuzz profile (10,000 examples; FUZZ_EXAMPLES=n to change) on SQLite, then PostgreSQL when DATABASE_URL is set; prints the count per database
+	env -u DATABASE_URL $(TEST_ENV) HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py
 	@if [ -n "$$DATABASE_URL" ]; then \
-	  $(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXPECT_DATABASE=postgresql $(PY) -m pytest -q tests/test_fuzz.py; fi
+	  $(TEST_ENV) HYPOTHESIS_PROFILE=fuzz EXPECT_DATABASE=postgresql $(PY) -m pytest -q tests/test_fuzz.py; fi
 
 bench: $(STAMP)  ## Every public page at 6, 1,000 and 10,000 programs, cold and warm, then gunicorn + wrk (SQLite; PostgreSQL too when DATABASE_URL is set)
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0

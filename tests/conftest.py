@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tests import profiles
 from tests.factories import StaffUserFactory
 
 STAFF_PASSWORD = "correct horse battery staple"
@@ -48,7 +49,10 @@ def staff_client(client, staff_user):
 def pytest_report_header(config):
     from django.conf import settings
 
-    return f"database: {settings.DATABASES['default']['ENGINE']} (CI={os.environ.get('CI', '')})"
+    return [
+        f"database: {settings.DATABASES['default']['ENGINE']} (CI={os.environ.get('CI', '')})",
+        profiles.describe(),
+    ]
 
 
 def pytest_sessionstart(session):

@@ -6,15 +6,15 @@ included, as percent-encoded bytes), raw and percent-encoded bytes, NUL, broken
 percent-encoding, huge, negative and non-finite numbers, repeated parameters, 10 KB values and
 unknown slugs, mixed with each parameter's valid values so the pages do real work.
 
-FUZZ_EXAMPLES (default 2,000) is the number of examples for the whole module, shared out by
-weight; the terminal summary says how many ran, on which database, in how long.
+FUZZ_EXAMPLES (from the Hypothesis profile, tests/profiles.py: 300 under dev, 2,000 under ci,
+10,000 under fuzz) is the number of examples for the whole module, shared out by weight; the
+terminal summary says how many ran, on which database, in how long.
 """
 
 import csv
 import io
 import json
 import math
-import os
 import re
 import time
 from collections import Counter
@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 
 from programs.models import Program, Provider
 from tests import seed
+from tests.profiles import FUZZ_EXAMPLES
 
 pytestmark = pytest.mark.django_db
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 WEIGHTS = {
     "program_list": 6,
     "exports": 2,
@@ -51,7 +51,6 @@ WEIGHTS = {
 def _fuzz_settings(name: str):
     return settings(
         max_examples=max(1, math.ceil(FUZZ_EXAMPLES * WEIGHTS[name] / sum(WEIGHTS.values()))),
-        deadline=None,
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.data_too_large,

@@ -13,6 +13,7 @@ from hypothesis.extra.django import TestCase
 from compare.finder import Needs, rank, shortlist
 from programs.models import Program, Role
 from tests.factories import ProgramFactory, RoleFactory, RoleFitFactory
+from tests.profiles import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def _key(match):
 
 
 class ShortlistProperty(TestCase):
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
     @given(programs=st.lists(program_facts, min_size=1, max_size=7), wanted=needs_strategy)
     def test_the_shortlist_is_the_head_of_the_full_ranking(self, programs, wanted):
         parent = RoleFactory(slug="parent")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from programs.models import Role
 from tests.catalogue_builder import grow
 from tests.factories import ProgramFactory, RoleFitFactory
+from tests.profiles import examples
 from tests.seed import GUIDE_SENTENCE
 
 pytestmark = pytest.mark.django_db
@@ -136,9 +137,7 @@ _params = st.lists(
 )
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=_params)
 def test_random_query_strings_never_500(client, catalog, params):
     response = client.get(reverse("programs:list"), params, follow=True)

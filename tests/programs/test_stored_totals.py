@@ -9,6 +9,7 @@ from hypothesis.extra.django import TestCase
 
 from programs.models import Module, Program
 from tests.factories import ModuleFactory, ProgramFactory
+from tests.profiles import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _assert_stored_equals_computed(program_id: int) -> None:
 
 
 class StoredTotalsProperty(TestCase):
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(40), suppress_health_check=[HealthCheck.too_slow])
     @given(
         price=st.one_of(st.none(), money),
         per_course=st.booleans(),
