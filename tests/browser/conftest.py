@@ -5,11 +5,9 @@ No `playwright install`: the browser is /usr/bin/chromium from the chromium pack
 
 import os
 import time
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.factories import StaffUserFactory
 
@@ -47,11 +45,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_catalog(transactional_db):
-    call_command("seed_catalog", stdout=StringIO())
-
-
 def _watched(context):
     """A page whose Content-Security-Policy violations fail the test (issue #12): Chromium logs
     each blocked script, style or frame to the console."""
@@ -70,7 +63,7 @@ def _watched(context):
 
 
 @pytest.fixture
-def page(browser, live_server, live_catalog):
+def page(browser, live_server, committed_catalog):
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     page = _watched(context)
     yield page
@@ -80,7 +73,7 @@ def page(browser, live_server, live_catalog):
 
 
 @pytest.fixture
-def phone_page(browser, live_server, live_catalog):
+def phone_page(browser, live_server, committed_catalog):
     context = browser.new_context(
         viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True
     )

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
-def test_screenshot_every_public_page(browser, live_server, live_catalog, viewport):
+def test_screenshot_every_public_page(browser, live_server, committed_catalog, viewport):
     SCREENSHOTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport=viewport, base_url=live_server.url)
     page = context.new_page()

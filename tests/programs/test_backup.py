@@ -115,7 +115,7 @@ def _total_cost(client, slug: str) -> str:
 
 @committed
 def test_a_backup_restores_the_catalogue_its_history_and_the_accounts(
-    staff_client, staff_user, catalog, tmp_path
+    staff_client, staff_user, committed_catalog, tmp_path
 ):
     _edit_harvard_in_admin(staff_client)
     _reviewer()
@@ -142,7 +142,7 @@ def test_a_backup_restores_the_catalogue_its_history_and_the_accounts(
 
 @committed
 def test_a_restored_editor_signs_in_with_their_password_and_keeps_their_permissions(
-    client, catalog, tmp_path
+    client, committed_catalog, tmp_path
 ):
     _reviewer()
     path = _backup(tmp_path)
@@ -163,7 +163,9 @@ def test_a_restored_editor_signs_in_with_their_password_and_keeps_their_permissi
 
 
 @committed
-def test_a_group_migrations_created_again_takes_the_backup_s_permissions(catalog, tmp_path):
+def test_a_group_migrations_created_again_takes_the_backup_s_permissions(
+    committed_catalog, tmp_path
+):
     _reviewer()
     expected = _accounts()
     path = _backup(tmp_path)
@@ -177,7 +179,7 @@ def test_a_group_migrations_created_again_takes_the_backup_s_permissions(catalog
 
 
 @committed
-def test_no_page_cached_before_the_restore_is_served_after_it(client, catalog, tmp_path):
+def test_no_page_cached_before_the_restore_is_served_after_it(client, committed_catalog, tmp_path):
     """The restored version number is the backup's: pages cached since the backup was taken
     may carry the number the restore ends on."""
     path = _backup(tmp_path)
@@ -204,7 +206,7 @@ def test_the_dump_can_be_written_to_stdout_or_compressed(catalog, tmp_path):
 
 @committed
 @pytest.mark.parametrize("existing", ["catalogue", "user"])
-def test_restore_refuses_a_database_that_is_not_empty(catalog, tmp_path, existing):
+def test_restore_refuses_a_database_that_is_not_empty(committed_catalog, tmp_path, existing):
     path = _backup(tmp_path)
     call_command("flush", interactive=False)
     if existing == "catalogue":
