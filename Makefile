@@ -36,9 +36,9 @@ run: $(STAMP)  ## Install, migrate, load fixtures into an empty catalogue, serve
 	$(DEV_ENV) $(PY) manage.py seed_catalog
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: check lint deploy-check  ## Checks, lint, then the whole suite with branch coverage (SQLite unless DATABASE_URL); browser tests when Chromium is here
+test: check lint deploy-check  ## Checks, lint, then the whole suite (SQLite unless DATABASE_URL) as two processes side by side: browser journeys and fuzzing, and the rest under branch coverage
 	$(VENV)/bin/coverage erase
-	$(TEST_ENV) $(VENV)/bin/coverage run -m pytest
+	$(TEST_ENV) $(PY) -m tests.suites --coverage $(PYTEST_ARGS)
 	$(VENV)/bin/coverage combine --quiet 2>/dev/null || true
 	$(VENV)/bin/coverage report
 

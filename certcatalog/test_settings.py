@@ -24,3 +24,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     *global_settings.PASSWORD_HASHERS,
 ]
+
+# tests/suites.py runs two suites side by side: on PostgreSQL each creates its own test database
+# (SQLite's are in memory, one per process, already).
+if os.environ.get("TEST_DATABASE_SUFFIX") and "sqlite" not in DATABASES["default"]["ENGINE"]:  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_{DATABASES['default']['NAME']}_{os.environ['TEST_DATABASE_SUFFIX']}"  # noqa: F405
+    }

@@ -4,6 +4,7 @@ A fact the sources do not give is stored as NULL ("unknown") and shown as "Not p
 it is never 0 or an empty string.
 """
 
+import functools
 import re
 from decimal import Decimal
 
@@ -46,6 +47,13 @@ class OptionalTextField(models.TextField):
 def normalise_whitespace(text: str) -> str:
     """Runs of spaces, tabs and line breaks read as one space, for comparing quotes."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+@functools.lru_cache(maxsize=32)
+def _normalised_document_text(text: str) -> str:
+    """A document's whole text, normalised once: saving a program checks each of its citations
+    (dozens) against the same few documents of tens of kilobytes."""
+    return normalise_whitespace(text)
 
 
 def _not_blank(*fields: str) -> list[models.CheckConstraint]:
@@ -177,7 +185,7 @@ class Document(models.Model):
     def contains_quote(self, quote: str) -> bool:
         """True when the quote appears word for word in the text, whitespace aside."""
         quote = normalise_whitespace(quote)
-        return bool(quote) and quote in normalise_whitespace(self.text or "")
+        return bool(quote) and quote in _normalised_document_text(self.text or "")
 
     @property
     def link(self) -> str | None:
