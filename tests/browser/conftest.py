@@ -4,7 +4,6 @@ No `playwright install`: the browser is /usr/bin/chromium from the chromium pack
 """
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -138,11 +137,23 @@ def open_page(page, name: str, path: str):
     return response
 
 
-def wait_until(page, expression: str, timeout_ms: int = 5_000) -> None:
-    """Wait for a JavaScript condition, polled from Python. `page.wait_for_function` polls by
-    evaluating the string inside the page, which the site's CSP (no 'unsafe-eval') forbids."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
-        page.wait_for_timeout(25)
+def wait_until_scrolled(page, expression: str, timeout_ms: int = 5_000) -> None:
+    """Wait until a JavaScript condition on scroll positions holds: checked at once, then at
+    every scroll event anywhere in the page, never on a timer (the timeout is only a deadline).
+    `page.wait_for_function` would poll by evaluating a string inside the page, which the site's
+    CSP (no 'unsafe-eval') forbids; this whole expression is evaluated by the DevTools protocol."""
+    waited = page.evaluate(
+        f"""new Promise(resolve => {{
+            const met = () => Boolean({expression});
+            const done = outcome => {{
+                document.removeEventListener("scroll", check, true);
+                clearTimeout(deadline);
+                resolve(outcome);
+            }};
+            const check = () => met() && done(true);
+            const deadline = setTimeout(() => done(false), {timeout_ms});
+            document.addEventListener("scroll", check, true);
+            check();
+        }})"""
+    )
+    assert waited, f"timed out waiting for {expression}"

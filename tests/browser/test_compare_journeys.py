@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_until_scrolled
 from tests.browser.test_accessibility import axe_violations
 from tests.seed import ALL
 
@@ -78,14 +78,14 @@ def test_phone_shows_two_programs_side_by_side_with_labels_above(phone_page):
     span = label.locator("span")
     before = span.bounding_box()["x"]
     scroller.evaluate("el => el.scrollLeft = el.scrollWidth")
-    wait_until(phone_page, "document.querySelector('.compare-scroll').scrollLeft > 0")
+    wait_until_scrolled(phone_page, "document.querySelector('.compare-scroll').scrollLeft > 0")
     assert abs(span.bounding_box()["x"] - before) < 1
     overflow = phone_page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
     scroller.evaluate("el => el.scrollTop = 400")
-    wait_until(phone_page, "document.querySelector('.compare-scroll').scrollTop > 0")
+    wait_until_scrolled(phone_page, "document.querySelector('.compare-scroll').scrollTop > 0")
     first = programs.first.bounding_box()
     assert abs(first["y"] - scroller.bounding_box()["y"]) < 2
 
@@ -98,7 +98,7 @@ def test_six_programs_fit_at_1280_and_names_stay_on_top(page):
         cell = programs.nth(i).bounding_box()
         assert cell["x"] + cell["width"] <= 1280, f"column {i + 1} is off screen"
     page.mouse.wheel(0, 1500)
-    wait_until(page, "window.scrollY > 1000")
+    wait_until_scrolled(page, "window.scrollY > 1000")
     assert abs(programs.first.bounding_box()["y"]) < 2, "names stay pinned at the top"
 
 
