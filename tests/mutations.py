@@ -5,7 +5,7 @@ tests that guard that feature, and restores the file whatever happens. A mutatio
 catch is a *survivor*: either the tests are too weak, or the mutant is accepted (ACCEPTED, with
 why). Exits non-zero when an unaccepted mutant survives.
 
-Run: make mutants   (about 5 minutes on SQLite)
+Run: make mutants   (about 2 minutes on SQLite)
 """
 
 import os
