@@ -54,7 +54,7 @@ def select_programs(values: list[str], *, queryset=None) -> Selection:
     seen = seen[:_MAX_READ]
 
     valid = [value for value in seen if _SLUG.match(value)]
-    queryset = queryset if queryset is not None else Program.objects.for_detail()
+    queryset = queryset if queryset is not None else Program.objects.published().for_detail()
     found = {program.slug: program for program in queryset.filter(slug__in=valid)} if valid else {}
     programs = [found[value] for value in seen if value in found]
     not_found = [_shown(value) for value in seen if value not in found and _shown(value)]
@@ -85,7 +85,7 @@ def choices(find: str, *, exclude: list[str]) -> Choices:
     """Up to CHOICES_SHOWN programs not already chosen, A–Z, whose name or provider contains
     `find`; one query however large the catalogue."""
     find = find.replace("\x00", "").strip()[:100]
-    programs = Program.objects.select_related("provider").exclude(slug__in=exclude)
+    programs = Program.objects.published().select_related("provider").exclude(slug__in=exclude)
     if find:
         programs = programs.filter(
             Q(name__icontains=find)

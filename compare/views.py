@@ -157,7 +157,7 @@ def finder(request):
     matches, considered = [], 0
     if needs.asked:
         families = role_families(roles)
-        programs, considered = shortlist(Program.objects.for_detail(), needs, families)
+        programs, considered = shortlist(Program.objects.published().for_detail(), needs, families)
         matches = rank(programs, needs, families)
     top = [m.program.slug for m in matches[:FINDER_COMPARE_TOP]]
     return render(

@@ -7,17 +7,19 @@ reverted with its modules, role fits and citations, and a deleted program restor
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
-from programs import display, history
+from programs import display, history, support
 from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit, Topic
 
 _COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
@@ -29,8 +31,96 @@ class CatalogueAdmin(SimpleHistoryAdmin):
     formfield_overrides = _COMPACT_TEXT
 
 
+def _kept(formset) -> list:
+    """The rows a valid formset would save, as model instances: deleted rows and untouched
+    extra rows left out."""
+    return [
+        form.instance
+        for form in formset.forms
+        if not form.cleaned_data.get("DELETE")
+        if form.instance.pk is not None or form.has_changed()
+    ]
+
+
+class ProgramForm(forms.ModelForm):
+    """Hands itself to the citations' check, which puts each problem beside its field."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=100,
+        help_text="Shown with the change in the public change log and in history, e.g. "
+        "“Provider's page of 2 Dec 2026 gives $3,290”.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance._proposed = {**getattr(self.instance, "_proposed", {}), "form": self}
+        return cleaned
+
+
+class ModuleFormSet(BaseInlineFormSet):
+    """Hands the modules as they would be saved to the citations' check (CitationFormSet)."""
+
+    def clean(self):
+        super().clean()
+        self.instance._proposed = {**getattr(self.instance, "_proposed", {}), "modules": self}
+
+
+class CitationFormSet(BaseInlineFormSet):
+    """The last inline validated: checks that every fact of the program, as this save would leave
+    it, is supported by the citations as they would be saved (programs/support.py). A problem is
+    shown beside its field; the save is refused while the program is published."""
+
+    def clean(self):
+        super().clean()
+        program = self.instance
+        proposed = getattr(program, "_proposed", {})
+        form, modules = proposed.get("form"), proposed.get("modules")
+        if form is None or any(not f.is_valid() for f in self.forms):
+            return
+        for citation_form in self.forms:
+            field = citation_form.cleaned_data.get("field")
+            value = _citation_value(program, field) if field else None
+            ticked = citation_form.cleaned_data.get("supports_value") and value not in (None, "")
+            citation_form.instance.affirms = str(value) if ticked else None
+        if modules is not None and not modules.is_valid():
+            return
+        topics = form.cleaned_data.get("topics") if "topics" in form.cleaned_data else []
+        found = support.problems(
+            program,
+            citations=_kept(self),
+            modules=_kept(modules) if modules is not None else list(program.modules.all()),
+            topics=list(topics or []),
+        )
+        program._support_problems = found
+        if not found or program.status != Program.Status.PUBLISHED:
+            return
+        by_position = {}
+        if modules is not None:
+            by_position = {f.instance.position: f for f in modules.forms if f.is_valid()}
+        for problem in found:
+            if problem.module is not None and problem.module in by_position:
+                by_position[problem.module].add_error(problem.field, problem.message)
+            elif problem.field == "modules" and modules is not None:
+                modules._non_form_errors.append(problem.message)
+            elif problem.field in form.fields and problem.field not in form.errors:
+                form.add_error(problem.field, problem.message)
+            elif problem.field in form.fields:
+                form.errors[problem.field].append(problem.message)
+            else:
+                form.add_error(None, support.describe(problem))
+        raise ValidationError(
+            f"{len(found)} fact{'' if len(found) == 1 else 's'} would not be supported by "
+            "these citations (see the messages beside each). Cite a sentence that gives the "
+            "new value, mark outdated citations superseded, or save as a draft.",
+            code="unsupported",
+        )
+
+
 class ModuleInline(admin.TabularInline):
     model = Module
+    formset = ModuleFormSet
     formfield_overrides = _COMPACT_TEXT
     extra = 0
     ordering = ["position"]
@@ -45,13 +135,77 @@ class RoleFitInline(admin.StackedInline):
     classes = ["collapse"]
 
 
+class CitationForm(forms.ModelForm):
+    supports_value = forms.BooleanField(
+        label="This sentence supports the value",
+        required=False,
+        help_text="For a choice (format, assessment, CME…) whose words the sentence does not "
+        "use: you have read it as saying the value now chosen above. Recorded in history.",
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["field", "document", "standing", "quote", "superseded"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [
+            ("", "---------"),
+            *(
+                (group, [(name, Citation.Field(name).label) for name in names])
+                for group, names in Citation.FIELD_GROUPS
+            ),
+        ]
+        if self.instance.pk and self.instance.affirms:
+            current = _citation_value(self.instance.program, self.instance.field)
+            self.fields["supports_value"].initial = self.instance.affirms == str(current)
+
+
+def _citation_value(program, field: str):
+    """The value of the program fact a citation field names (what a tick affirms)."""
+    return getattr(program, field, None)
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
+    form = CitationForm
+    formset = CitationFormSet
     formfield_overrides = _COMPACT_TEXT
     extra = 0
-    fields = [("field", "document", "standing"), "quote"]
+    fields = [("field", "document", "standing"), "quote", ("superseded", "supports_value")]
     classes = ["collapse"]
     verbose_name_plural = "citations (each shown beside its fact above)"
+
+
+def _cannot_revert(refused: ValidationError, moment) -> str:
+    """Why a revert or restore wrote nothing, in words."""
+    when = f"the version of {moment:%-d %B %Y at %H:%M}" if moment else "the deleted version"
+    return (
+        f"Nothing was changed: {when} no longer agrees with its sources. "
+        + " ".join(refused.messages)
+        + " Edit the program instead, or put the sentence back in its document first."
+    )
+
+
+def _error_summary(form, inline_admin_formsets) -> list[tuple[str, str, str]]:
+    """(where, message, anchor) for every error on a change page, main form first."""
+    summary = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else "The program"
+        anchor = f"#id_{name}" if name in form.fields else "#content-main"
+        summary += [(str(label or name), str(error), anchor) for error in errors]
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        title = capfirst(str(formset.model._meta.verbose_name_plural))
+        for error in formset.non_form_errors():
+            summary.append((title, str(error), f"#{formset.prefix}-group"))
+        for number, row in enumerate(formset.forms):
+            for name, errors in row.errors.items():
+                label = row.fields[name].label if name in row.fields else ""
+                where = f"{capfirst(str(formset.model._meta.verbose_name))} {number + 1}"
+                where = f"{where}, {label}" if label else where
+                summary += [(where, str(error), f"#{formset.prefix}-{number}") for error in errors]
+    return summary
 
 
 def _sources(*fields: str, description: str = "Sources"):
@@ -60,7 +214,12 @@ def _sources(*fields: str, description: str = "Sources"):
     @admin.display(description=description)
     def sources(self, obj):
         if obj is None or obj.pk is None:
-            return "Add citations after the first save."
+            return format_html(
+                '<span class="citations-none">Cite the sentences behind these facts under '
+                "Citations below ({}). Until every fact is cited the program stays a draft."
+                "</span>",
+                ", ".join(Citation.Field(f).label for f in fields),
+            )
         cited = [c for c in obj.citations.all() if c.field in fields]
         if not cited:
             return format_html(
@@ -94,6 +253,7 @@ def _sources(*fields: str, description: str = "Sources"):
 
 @admin.register(Program)
 class ProgramAdmin(CatalogueAdmin):
+    form = ProgramForm
     list_display = [
         "name",
         "provider",
@@ -150,6 +310,7 @@ class ProgramAdmin(CatalogueAdmin):
             None,
             {
                 "fields": [
+                    "status",
                     ("provider", "name"),
                     ("slug", "credential_kind"),
                     "summary",
@@ -157,7 +318,9 @@ class ProgramAdmin(CatalogueAdmin):
                     "about_sources",
                 ],
                 "description": "Leave a fact empty when the sources do not give it: the site "
-                "shows “Not published”. Every fact needs a citation (see Citations below).",
+                "shows “Not published”. Each fact needs a cited sentence that supports it "
+                "(Citations, below); a draft may be saved before that, but is published only "
+                "once every fact is supported.",
             },
         ),
         (
@@ -224,11 +387,71 @@ class ProgramAdmin(CatalogueAdmin):
                 ]
             },
         ),
-        ("Checked", {"fields": ["last_verified"]}),
+        ("Checked", {"fields": ["last_verified", "change_reason"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("modules", "citations__document")
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or None
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        """A new program is a draft, checked today."""
+        return {
+            "last_verified": timezone.localdate(),
+            "status": Program.Status.DRAFT,
+            **super().get_changeform_initial_data(request),
+        }
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The program and its parts are checked once all are written (programs/support.py)."""
+        try:
+            with support.deferred():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except support.Unsupported as refused:
+            for message in refused.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """An error summary at the top: each error, linked to its field or inline row."""
+        context["error_summary"] = _error_summary(
+            context["adminform"].form, context.get("inline_admin_formsets", [])
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._say_what_is_unsupported(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._say_what_is_unsupported(request, obj)
+        return super().response_change(request, obj)
+
+    def _say_what_is_unsupported(self, request, obj):
+        found = getattr(obj, "_support_problems", None)
+        if obj.status == Program.Status.DRAFT:
+            if found:
+                self.message_user(
+                    request,
+                    format_html(
+                        "“{}” is a draft: readers cannot see it. Before it can be published, "
+                        "cite sentences for: <ul>{}</ul>",
+                        obj,
+                        format_html_join(
+                            "", "<li>{}</li>", ((support.describe(p),) for p in found)
+                        ),
+                    ),
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"“{obj}” is a draft; every fact is supported, so it can be published.",
+                    messages.INFO,
+                )
 
     def get_readonly_fields(self, request, obj=None):
         """With modules listed, the course count is derived from them (Program model)."""
@@ -318,7 +541,13 @@ class ProgramAdmin(CatalogueAdmin):
             raise Http404("No such version.")
         moment = history.version_moment(record)
         if request.method == "POST":
-            program = history.revert_program(program_id, to=moment)
+            try:
+                program = history.revert_program(program_id, to=moment)
+            except ValidationError as refused:
+                self.message_user(request, _cannot_revert(refused, moment), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:programs_program_history", args=[program_id])
+                )
             self.message_user(
                 request,
                 f"“{program}” is back as it was on {moment:%-d %B %Y at %H:%M:%S}, with its "
@@ -336,11 +565,12 @@ class ProgramAdmin(CatalogueAdmin):
                 "record": record,
                 "moment": moment,
                 "parts": {
-                    model._meta.verbose_name_plural: list(
-                        model.history.as_of(moment).filter(program_id=program_id)
+                    model._meta.verbose_name_plural: history.part_labels(
+                        model, list(model.history.as_of(moment).filter(program_id=program_id))
                     )
                     for model in history.PROGRAM_PARTS
                 },
+                "changes": history.revert_diff(program_id, record),
             },
         )
 
@@ -362,11 +592,26 @@ class ProgramAdmin(CatalogueAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:programs_program_deleted"))
+            deletion = history.deleted_programs().filter(id=program_id).first()
+            if deletion is None:
+                raise Http404("No deleted program by that number.")
+            return TemplateResponse(
+                request,
+                "admin/programs/program/restore_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": f"Restore “{deletion.name}”",
+                    "record": deletion,
+                },
+            )
         try:
             program = history.restore_program(program_id)
         except Program.DoesNotExist as error:
             raise Http404(str(error)) from error
+        except ValidationError as refused:
+            self.message_user(request, _cannot_revert(refused, None), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:programs_program_deleted"))
         self.message_user(
             request,
             f"“{program}” is restored with its modules, role fits and citations.",

@@ -99,7 +99,9 @@ def _near_misses(filterset: ProgramFilterSet) -> list[NearMiss]:
         limit = data[name]
         within &= Q(**{f"{annotation}__lte": limit * (1 + NEAR_MISS_SHARE)})
         over |= Q(**{f"{annotation}__gt": limit})
-    base = filterset.filtered(Program.objects.select_related("provider"), exclude={*limits, "sort"})
+    base = filterset.filtered(
+        Program.objects.published().select_related("provider"), exclude={*limits, "sort"}
+    )
     programs = base.filter(within & over).order_by(*limits.values(), "name")[:NEAR_MISSES_SHOWN]
     misses = []
     for program in programs:
@@ -161,7 +163,7 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     """Everything /programs/ shows for these query parameters."""
     filterset = ProgramFilterSet(params)
     # Cards need modules: loaded once below for the page and the near misses together.
-    programs = listing(filterset, Program.objects.select_related("provider"))
+    programs = listing(filterset, Program.objects.published().select_related("provider"))
 
     counts = _counts(filterset)
     paginator = Paginator(programs, PAGE_SIZE)
@@ -269,7 +271,7 @@ def _count_rows(
 ) -> dict[str, int]:
     """For each name in `counts`, how many programs have every listed flag true: one
     statement, each flag computed once per program."""
-    rows = Program.objects.order_by().values("pk").annotate(**flags)
+    rows = Program.objects.published().order_by().values("pk").annotate(**flags)
     quote = connection.ops.quote_name
     columns = []
     for flags in counts.values():

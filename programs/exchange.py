@@ -49,8 +49,10 @@ PROGRAM_FIELDS: tuple[str, ...] = (
     "source_note",
     "last_verified",
     "url",
+    "status",
 )
-"""Program's own stored fields, in the order the reader meets them."""
+"""Program's own stored fields, in the order the reader meets them (then its status: a file
+can hold drafts, and a published row is imported only when every fact is supported)."""
 
 PROVIDER_FIELDS: tuple[str, ...] = (
     "provider",

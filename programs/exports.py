@@ -51,7 +51,7 @@ def filename(extension: str, *, today: date | None = None) -> str:
 def programs_for(params: QueryDict):
     """The programs the list page shows for these parameters, loaded for export."""
     filterset = ProgramFilterSet(params)
-    return listing(filterset, Program.objects.for_detail())
+    return listing(filterset, Program.objects.published().for_detail())
 
 
 def _stream(programs, page_url: Callable[[Program], str]) -> Iterator[exchange.Record]:

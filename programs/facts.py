@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from programs import display
+from programs import display, support
 from programs.models import Citation, Program
 
 COST_TIME = "Cost & time"
@@ -72,6 +72,8 @@ class Fact:
     citations: list[Citation] = field(default_factory=list)
     qualifiers: list[str] = field(default_factory=list)
     """Who says so and how sure, in words, from the fact's citations."""
+    earlier: list[tuple[str | None, Citation]] = field(default_factory=list)
+    """Superseded citations, each with the value its sentence gave: "earlier: $2,990"."""
 
     @property
     def label(self) -> str:
@@ -271,22 +273,26 @@ def questions_for(facts: list[Fact]) -> list[str]:
     return [QUESTIONS[f.key] for f in facts if f.value is None and f.key in QUESTIONS]
 
 
-def citations_by_field(program: Program) -> dict[str, list[Citation]]:
-    """The program's (prefetched) citations keyed by the field they support."""
+def citations_by_field(program: Program, *, superseded: bool = False) -> dict[str, list[Citation]]:
+    """The program's (prefetched) current citations keyed by the field they support; with
+    `superseded`, the ones a newer source replaced."""
     grouped: dict[str, list[Citation]] = {}
     for citation in program.citations.all():
-        grouped.setdefault(citation.field, []).append(citation)
+        if citation.superseded == superseded:
+            grouped.setdefault(citation.field, []).append(citation)
     return grouped
 
 
 def facts_for(program: Program) -> list[Fact]:
     """Every fact of one program, in display order, with the sentences behind each known value."""
     cited = citations_by_field(program)
+    replaced = citations_by_field(program, superseded=True)
     facts = []
     for spec in FACTS:
         value = spec.value(program)
         citations = [c for f in spec.cites for c in cited.get(f, [])] if value is not None else []
         citations = _unique(citations)
+        earlier = _unique([c for f in spec.cites for c in replaced.get(f, [])])
         facts.append(
             Fact(
                 spec=spec,
@@ -294,6 +300,7 @@ def facts_for(program: Program) -> list[Fact]:
                 note=spec.note(program),
                 citations=citations,
                 qualifiers=_qualifiers(value, citations, program),
+                earlier=[(support.stated_value(c), c) for c in earlier],
             )
         )
     return facts

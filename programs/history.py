@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
-from programs import display
+from programs import display, support
 from programs.models import (
     Citation,
     Document,
@@ -150,7 +150,7 @@ def revert_program(program_id: int, *, to: datetime) -> Program:
     topic_ids = list(
         HistoricalProgram_topics.objects.filter(history=record).values_list("topic_id", flat=True)
     )
-    with revision():
+    with revision(), support.deferred():
         program = record.instance
         program.save()
         program.topics.set(topic_ids)
@@ -243,6 +243,10 @@ class ChangeEntry:
     kind: str  # "changed", "added" or "removed"
     changes: list[Change] = field(default_factory=list)
     history_id: int = 0
+    reason: str | None = None
+    """The editor's reason, as typed for the change log (issue #20)."""
+    sources: list = field(default_factory=list)
+    """The citations this edit added: the new source sentences."""
 
     @property
     def summary(self) -> str:
@@ -333,14 +337,68 @@ def public_changes(program_records) -> list[ChangeEntry]:
         )
         if entry.kind == "changed" and record.previous is not None:
             entry.changes = _diff(record.previous, record, PROGRAM_FIELDS)
+            entry.changes += _derived_changes(record.previous, record)
         key = (record.revision, record.id)
         if entry.kind == "changed" and key not in claimed:
             claimed.add(key)
             for module in modules_by_revision.get(key, []):
                 entry.changes += _module_changes(module)
         if entry.kind != "changed" or entry.changes:
+            entry.reason = record.history_change_reason or None
             entries.append(entry)
+    _attach_new_sources(entries, records)
     return entries
+
+
+def _derived_changes(old, new) -> list[Change]:
+    """The derived figures an edit moved (total cost, duration), labelled as derived."""
+    changes = []
+    cost = (display.total_cost(_priced(old)), display.total_cost(_priced(new)))
+    per_course = Program.PriceBasis.PER_COURSE in (old.price_basis, new.price_basis)
+    if cost[0] != cost[1] and per_course:  # otherwise the total is the price, shown above
+        changes.append(Change("Total cost (derived)", *(c or display.NOT_PUBLISHED for c in cost)))
+    weeks = (old.total_weeks_value, new.total_weeks_value)
+    if weeks[0] != weeks[1] and old.duration_weeks == new.duration_weeks:
+        changes.append(
+            Change(
+                "Duration (sum of the modules' lengths)",
+                *(display.weeks(w) or display.NOT_PUBLISHED for w in weeks),
+            )
+        )
+    return changes
+
+
+_PRICE_FIELDS = ("price_amount", "price_currency", "price_basis", "price_is_approximate")
+
+
+def _priced(record) -> Program:
+    """A program holding a record's price figures, for its total (without `record.instance`,
+    which reads the live row for the fields history leaves out)."""
+    return Program(
+        **{name: getattr(record, name) for name in _PRICE_FIELDS},
+        course_count=record.course_count,
+    )
+
+
+def _attach_new_sources(entries: list[ChangeEntry], records) -> None:
+    """Each entry's new source sentences: citations its edit (revision) added. One query."""
+    by_history = {record.history_id: record for record in records}
+    wanted = {
+        (by_history[e.history_id].revision, by_history[e.history_id].id): e
+        for e in entries
+        if e.kind == "changed" and by_history[e.history_id].revision
+    }
+    if not wanted:
+        return
+    added = (
+        Citation.history.filter(history_type="+", revision__in={revision for revision, _ in wanted})
+        .select_related("document")
+        .order_by("history_id")
+    )
+    for citation in added:
+        entry = wanted.get((citation.revision, citation.program_id))
+        if entry is not None and all(c.quote != citation.quote for c in entry.sources):
+            entry.sources.append(citation)
 
 
 def _module_changes(module) -> list[Change]:
@@ -352,9 +410,37 @@ def _module_changes(module) -> list[Change]:
     return _diff(module.previous, module, MODULE_FIELDS, prefix=f"{name} · ")
 
 
+def revert_diff(program_id: int, record) -> list[Change]:
+    """What reverting to `record` would change in the program's own facts, derived figures
+    included: (fact, now, after the revert)."""
+    current = Program.history.filter(id=program_id).order_by("-history_date", "-history_id").first()
+    if current is None or current.history_type == "-":
+        return []
+    return _diff(current, record, PROGRAM_FIELDS) + _derived_changes(current, record)
+
+
+def part_labels(model, objs) -> list[str]:
+    """A program's parts as an editor tells them apart: '2. Innovation strategy', 'Price —
+    “…roughly $1,600 per course.”', 'Clinicians: Primary match'."""
+    if model is Module:
+        return [str(obj) for obj in objs]
+    if model is RoleFit:
+        return [f"{obj.role}: {obj.get_fit_display()}" for obj in objs]
+    return [
+        f"{obj.get_field_display()}{' (superseded)' if obj.superseded else ''}: “{obj.quote}”"
+        for obj in objs
+    ]
+
+
 def program_change_records(program_id: int | None = None):
     """Program history newest first, without the seed load; one program or all."""
-    records = Program.history.exclude(revision=SEED_REVISION).select_related("provider")
+    records = (
+        Program.history.exclude(revision=SEED_REVISION)
+        # A draft's edits are the editors' own: the log starts when it is published.
+        .exclude(status=Program.Status.DRAFT)
+        .exclude(id__in=Program.objects.filter(status=Program.Status.DRAFT).values("pk"))
+        .select_related("provider")
+    )
     if program_id is not None:
         records = records.filter(id=program_id)
     return records.order_by("-history_date", "-history_id")

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from programs import display
+from programs import display, support
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -187,6 +187,42 @@ class Document(models.Model):
         quote = normalise_whitespace(quote)
         return bool(quote) and quote in _normalised_document_text(self.text or "")
 
+    def orphaned_quotes(self) -> list[str]:
+        """The citations and role fits whose sentences this text (as it would be saved) no
+        longer holds, each named: a document edit may never orphan a citation (issue #20)."""
+        if self.pk is None:
+            return []
+        quoted = [
+            *self.citations.select_related("program").order_by("program__name", "pk"),
+            *self.role_fits.select_related("program", "role").order_by("program__name", "pk"),
+        ]
+        return [
+            f"{obj.program} · {obj.get_field_display() if isinstance(obj, Citation) else obj.role}:"
+            f" “{obj.quote if isinstance(obj, Citation) else obj.rationale}”"
+            for obj in quoted
+            if not self.contains_quote(obj.quote if isinstance(obj, Citation) else obj.rationale)
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_still_quoted()
+
+    def check_still_quoted(self) -> None:
+        """Refuse a text that drops a sentence something cites, listing what would break."""
+        orphaned = self.orphaned_quotes()
+        if orphaned:
+            raise ValidationError(
+                {
+                    "text": [
+                        f"This text no longer holds {len(orphaned)} cited sentence"
+                        f"{'' if len(orphaned) == 1 else 's'}. Put "
+                        f"{'it' if len(orphaned) == 1 else 'them'} back, or first cite another "
+                        "source (or mark the citation superseded and cite the new sentence):",
+                        *orphaned,
+                    ]
+                }
+            )
+
     @property
     def link(self) -> str | None:
         """Where a reader can find the document: its URL, else its DOI resolver address."""
@@ -259,7 +295,7 @@ class RoleQuerySet(models.QuerySet):
         queries (the roles, then one aggregate over role fits) at any catalogue size."""
         roles = list(self.order_by("position", "name"))
         counts = (
-            RoleFit.objects.aggregate(
+            RoleFit.objects.filter(program__status=Program.Status.PUBLISHED).aggregate(
                 **{
                     f"role_{role.pk}": models.Count(
                         "program",
@@ -363,6 +399,16 @@ class SearchDocument(models.Func):
 
 
 class ProgramQuerySet(models.QuerySet):
+    def published(self) -> "ProgramQuerySet":
+        """Programs readers see: a draft is visible to editors only, on every route (issue #20)."""
+        return self.filter(status=Program.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "ProgramQuerySet":
+        """Published programs; editors also see drafts (their "Preview on site")."""
+        if user.is_active and user.is_staff and user.has_perm("programs.view_program"):
+            return self
+        return self.published()
+
     def for_listing(self) -> "ProgramQuerySet":
         """What every list of programs shows, loaded in a fixed number of queries."""
         return self.select_related("provider").prefetch_related(*LISTING_PREFETCH)
@@ -399,6 +445,10 @@ class ProgramQuerySet(models.QuerySet):
 
 
 class Program(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft: editors only"
+        PUBLISHED = "published", "Published"
+
     class CredentialKind(models.TextChoices):
         CERTIFICATE = "certificate", "Certificate"
         CERTIFICATION = "certification", "Certification"
@@ -430,6 +480,14 @@ class Program(models.Model):
         PER_EXAM = "per_exam", "Per exam"
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="programs")
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="A draft is seen by editors only. Publishing needs every fact supported by a "
+        "cited sentence.",
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     summary = OptionalTextField(null=True, blank=True)
@@ -626,16 +684,22 @@ class Program(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        """Store the total weeks as `total_weeks` defines it, on every save (issue #11)."""
+        """Store the total weeks as `total_weeks` defines it, on every save (issue #11); a
+        published program must stay supported by its citations (programs/support.py)."""
         # A new program has no modules yet: its total is its stated duration, if any.
         self.total_weeks_value = self.total_weeks if self.pk else self.duration_weeks
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "total_weeks_value" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "total_weeks_value"]
-        super().save(*args, **kwargs)
+        with support.deferred():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        with support.deferred():
+            return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}
@@ -645,6 +709,10 @@ class Program(models.Model):
             self.price_currency = self.price_currency.strip().upper()
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     @property
     def topic_list(self) -> list[str]:
@@ -760,6 +828,14 @@ class Module(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
 
+    def save(self, *args, **kwargs):
+        with support.deferred():  # the course count and totals follow, then the check
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with support.deferred():
+            return super().delete(*args, **kwargs)
+
     def clean(self) -> None:
         """A module of a per-course program costs the program's per-course price, or is blank."""
         super().clean()
@@ -838,27 +914,42 @@ class Citation(models.Model):
     """The sentence in a source document that a stored fact comes from."""
 
     class Field(models.TextChoices):
+        # In the order of the program's change page, fieldset by fieldset (FIELD_GROUPS).
         PROVIDER = "provider", "Provider"
         SUMMARY = "summary", "Summary"
-        PLATFORM = "platform", "Platform"
         CREDENTIAL_KIND = "credential_kind", "Credential kind"
-        FORMAT = "format", "Format"
-        ASSESSMENT = "assessment_type", "Assessment"
-        CME = "cme_credit", "CME credit"
-        FRAMEWORK = "framework", "Framework alignment"
-        PREREQUISITES = "prerequisites", "Prerequisites"
         PRICE = "price", "Price"
         COURSES = "course_count", "Number of courses"
         DURATION = "duration_weeks", "Duration"
         WEEKLY_HOURS = "weekly_hours", "Weekly hours"
         MODULES = "modules", "Modules"
+        FORMAT = "format", "Format"
+        PLATFORM = "platform", "Platform"
+        ASSESSMENT = "assessment_type", "Assessment"
         EXAM = "exam", "Exam"
-        VALIDITY = "validity_months", "Validity"
-        SOURCE_NOTE = "source_note", "About the sources"
+        CME = "cme_credit", "CME credit"
+        FRAMEWORK = "framework", "Framework alignment"
         RECOGNITION = "recognition_note", "Recognition"
-        TOPICS = "topics", "Topics"
+        VALIDITY = "validity_months", "Validity"
+        PREREQUISITES = "prerequisites", "Prerequisites"
         BEST_FOR = "best_for", "Best for"
         TRADE_OFFS = "trade_offs", "Trade-offs"
+        TOPICS = "topics", "Topics"
+        SOURCE_NOTE = "source_note", "About the sources"
+
+    FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("About", ("provider", "summary", "credential_kind")),
+        ("Cost", ("price", "course_count")),
+        ("Duration and weekly hours", ("duration_weeks", "weekly_hours", "modules")),
+        ("Format", ("format", "platform")),
+        ("Assessment", ("assessment_type", "exam")),
+        ("CME", ("cme_credit",)),
+        ("Framework and recognition", ("framework", "recognition_note")),
+        ("Validity", ("validity_months",)),
+        ("Who it is for", ("prerequisites", "best_for", "trade_offs", "topics", "source_note")),
+    )
+    """The citation fields under the change page's fieldsets: the admin's "Field" menu and the
+    source sentences shown beside each fieldset."""
 
     class Standing(models.TextChoices):
         STATED = "stated", "Stated plainly"
@@ -878,6 +969,19 @@ class Citation(models.Model):
     )
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(help_text="The sentence, word for word.")
+    superseded = models.BooleanField(
+        default=False,
+        help_text="A newer source gives another value: kept, and shown as “earlier”, but it "
+        "supports nothing.",
+    )
+    affirms = models.CharField(
+        "supports the value",
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="The value an editor marked this sentence as supporting, for a choice its "
+        "words do not name (programs/support.py).",
+    )
 
     history = HistoricalRecords(bases=[Revisioned])
 
@@ -892,6 +996,14 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} · {self.get_field_display()}"
+
+    def save(self, *args, **kwargs):
+        with support.deferred():
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with support.deferred():
+            return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -922,7 +1034,7 @@ class CatalogueVersion(models.Model):
 def footer_facts() -> dict:
     """The catalogue's sources, with who wrote them and what they promote, and the latest date
     any program was checked against them: shown at the foot of every page."""
-    latest = Program.objects.aggregate(latest=models.Max("last_verified"))["latest"]
+    latest = Program.objects.published().aggregate(latest=models.Max("last_verified"))["latest"]
     return {
         "last_verified": latest.isoformat() if latest else None,
         "sources": [

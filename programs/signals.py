@@ -3,12 +3,12 @@
 Model validation (clean) covers forms and admin; these receivers cover the paths that skip it.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from programs import history
-from programs.models import Citation, Module, Program, RoleFit
+from programs import history, support
+from programs.models import Citation, Document, Module, Program, RoleFit
 
 
 @receiver(pre_save, sender=Citation)
@@ -16,6 +16,46 @@ from programs.models import Citation, Module, Program, RoleFit
 def refuse_quotes_not_in_their_source(sender, instance, **kwargs):
     """No path may store a quote its document does not contain (issue #8)."""
     instance.check_quote()
+
+
+@receiver(pre_save, sender=Document)
+def refuse_texts_that_drop_cited_sentences(sender, instance, raw=False, **kwargs):
+    """A document edit can never orphan a citation or a role fit's rationale (issue #20)."""
+    if not raw:
+        instance.check_still_quoted()
+
+
+@receiver(post_save, sender=Program)
+@receiver(post_save, sender=Module)
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Module)
+@receiver(post_delete, sender=Citation)
+def check_support(sender, instance, raw=False, **kwargs):
+    """A published program stays supported by its citations on every write (issue #20)."""
+    if not raw:
+        support.touched(instance.pk if sender is Program else instance.program_id)
+
+
+@receiver(m2m_changed, sender=Program.topics.through)
+def check_topic_support(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    """Topic edits by admin, import and revert are checked with the rest of their write.
+
+    loaddata sets topics before it loads the citations and says nothing of it (m2m_changed has
+    no `raw`), so a topic change outside those blocks is not checked on its own."""
+    if action.startswith("post_") and support.is_deferring():
+        for program_id in (pk_set or ()) if reverse else (instance.pk,):
+            support.touched(program_id)
+
+
+@receiver(pre_delete, sender=Program)
+def stop_checking_a_program_being_deleted(sender, instance, **kwargs):
+    """A deleted program's parts go first; their deletions are not checked against it."""
+    support.mark_deleting(instance.pk)
+
+
+@receiver(post_delete, sender=Program)
+def forget_a_deleted_program(sender, instance, **kwargs):
+    support.forget_deleting(instance.pk)
 
 
 @receiver(pre_save, sender=Program)

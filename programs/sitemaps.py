@@ -80,7 +80,8 @@ class ProgramSitemap(_Section):
 
     def items(self):
         return (
-            Program.objects.annotate(latest_change=Subquery(_latest_change()))
+            Program.objects.published()
+            .annotate(latest_change=Subquery(_latest_change()))
             .order_by("name", "pk")
             .only("slug", "last_verified")
         )
@@ -90,7 +91,7 @@ class ProgramSitemap(_Section):
 
     def get_latest_lastmod(self) -> datetime.date | None:
         """For the index: two aggregates, not one lastmod per program (Django's default)."""
-        verified = Program.objects.aggregate(latest=Max("last_verified"))["latest"]
+        verified = Program.objects.published().aggregate(latest=Max("last_verified"))["latest"]
         changed = Program.history.exclude(revision=SEED_REVISION).aggregate(
             latest=Max("history_date")
         )["latest"]

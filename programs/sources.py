@@ -1,6 +1,6 @@
 """The sources page's reading of each document: which programs cite it and for which facts."""
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import DenseRank
 
 from programs.facts import standing_words
@@ -18,7 +18,7 @@ def with_citing_programs(documents: list[Document]) -> list[Document]:
     for doc in documents:
         doc.citing = []
     citations = (
-        Citation.objects.filter(document_id__in=list(by_pk))
+        Citation.objects.filter(document_id__in=list(by_pk), program__status="published")
         .annotate(
             program_rank=Window(
                 DenseRank(),
@@ -55,6 +55,12 @@ def documents() -> list[Document]:
         list(
             Document.objects.order_by("pk")
             .defer("text")
-            .annotate(program_count=Count("citations__program", distinct=True))
+            .annotate(
+                program_count=Count(
+                    "citations__program",
+                    distinct=True,
+                    filter=Q(citations__program__status="published"),
+                )
+            )
         )
     )

@@ -20,18 +20,18 @@ ROLE_PAGE_SIZE = 25
 
 @public_page
 def home(request):
-    programs = Program.objects.for_listing().order_by("name")[:HOME_PROGRAMS]
+    programs = Program.objects.published().for_listing().order_by("name")[:HOME_PROGRAMS]
     roles = Role.objects.with_program_counts()
     return render(
         request,
         "programs/home.html",
-        {"programs": programs, "total": Program.objects.count(), "roles": roles},
+        {"programs": programs, "total": Program.objects.published().count(), "roles": roles},
     )
 
 
 @public_page
 def program_detail(request, slug):
-    program = get_object_or_404(Program.objects.for_detail(), slug=slug)
+    program = get_object_or_404(Program.objects.visible_to(request.user).for_detail(), slug=slug)
     fits = sorted(program.role_fits.all(), key=RoleFit.reading_order)
     facts = facts_for(program)
     page_url = request.build_absolute_uri(program.get_absolute_url())
@@ -44,7 +44,9 @@ def program_detail(request, slug):
             "questions": questions_for(facts),
             "fits": fits,
             "summary_citations": [
-                c for c in program.citations.all() if c.field in ("summary", "provider")
+                c
+                for c in program.citations.all()
+                if c.field in ("summary", "provider") and not c.superseded
             ],
             "cited_documents": list(
                 {c.document_id: c.document for c in program.citations.all()}.values()
@@ -149,7 +151,7 @@ CTDL_PAGE_SIZE = 100
 @public_page
 def program_ctdl(request, slug):
     """/programs/<slug>.ctdl.json: one program in Credential Engine's CTDL terms."""
-    program = get_object_or_404(Program.objects.for_detail(), slug=slug)
+    program = get_object_or_404(Program.objects.published().for_detail(), slug=slug)
     document = linked_data.ctdl_program(program, base=request.build_absolute_uri("/"))
     return JsonResponse(
         document, content_type=CTDL_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
@@ -159,7 +161,7 @@ def program_ctdl(request, slug):
 @public_page
 def catalogue_ctdl(request):
     """/programs/ctdl.json?page=N: the whole catalogue in CTDL, CTDL_PAGE_SIZE programs a page."""
-    programs = Program.objects.for_detail().order_by("name", "pk")
+    programs = Program.objects.published().for_detail().order_by("name", "pk")
     page = Paginator(programs, CTDL_PAGE_SIZE).get_page(request.GET.get("page"))
     document = linked_data.ctdl_catalogue(page, base=request.build_absolute_uri("/"))
     return JsonResponse(
@@ -180,7 +182,9 @@ def role_detail(request, slug):
     if role is None:
         raise Http404("No role by that name.")
     fits = (
-        RoleFit.objects.filter(role_id__in=family_ids(roles, [role.slug]))
+        RoleFit.objects.filter(
+            role_id__in=family_ids(roles, [role.slug]), program__status=Program.Status.PUBLISHED
+        )
         .select_related("source", "role", "module", "program__provider")
         .prefetch_related("program__modules")
         .order_by(RoleFit.primary_first(), "program__name", "pk")

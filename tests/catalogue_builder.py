@@ -47,6 +47,8 @@ def grow(total: int) -> None:
                 provider=providers[i % len(providers)],
                 name=f"Bench program {i:05d} in clinical AI",
                 slug=f"bench-{i}",
+                # Synthetic and uncited: bulk inserts skip the support check (programs/support.py).
+                status=Program.Status.PUBLISHED,
                 summary="A synthetic program for load measurements, with governance and ethics.",
                 credential_kind=Program.CredentialKind.CERTIFICATE,
                 format=formats[i % len(formats)],

@@ -19,6 +19,16 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture
+def unchecked_support():
+    """For tests of totals, counts and history on synthetic programs, which have no source
+    sentences: their writes skip the support check (programs/support.py), as factories do."""
+    from programs import support
+
+    with support.unchecked():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Each test starts with no cached pages (the database version restarts with each test)."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from programs import support
 from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit, Topic
 
 
@@ -46,10 +47,24 @@ class TopicFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"topic-{n}")
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class _Unchecked(factory.django.DjangoModelFactory):
+    """Synthetic programs and parts have no source sentences: they are written unchecked
+    (programs/support.py), as the bulk catalogue builder writes its programs."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with support.unchecked():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class ProgramFactory(_Unchecked):
     class Meta:
         model = Program
 
+    status = Program.Status.PUBLISHED
     provider = factory.SubFactory(ProviderFactory)
     name = factory.Sequence(lambda n: f"Program {n:04d}")
     slug = factory.Sequence(lambda n: f"program-{n}")
@@ -65,7 +80,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ModuleFactory(factory.django.DjangoModelFactory):
+class ModuleFactory(_Unchecked):
     class Meta:
         model = Module
 
@@ -85,7 +100,7 @@ class RoleFitFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(DocumentFactory, text=factory.SelfAttribute("..rationale"))
 
 
-class CitationFactory(factory.django.DjangoModelFactory):
+class CitationFactory(_Unchecked):
     class Meta:
         model = Citation
 

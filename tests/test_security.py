@@ -17,6 +17,7 @@ from programs.models import Program
 from tests.factories import StaffUserFactory
 from tests.forms import browser_post
 from tests.seed import ALL, HARVARD, JHU
+from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +228,8 @@ def test_an_editor_changes_programs_but_cannot_open_accounts(client, editor):
     client.force_login(editor)
     program = Program.objects.get(slug=JHU)
     url = reverse("admin:programs_program_change", args=[program.pk])
-    assert browser_post(client, url, "program_form", {"price_amount": "3100"}).status_code == 302
+    changes = {"price_amount": "3100", **cite_in_form(program, "price", "It costs $3,100.")}
+    assert browser_post(client, url, "program_form", changes).status_code == 302
     assert Program.objects.get(slug=JHU).price_amount == 3100
     history = reverse("admin:programs_program_history", args=[program.pk])
     assert client.get(history).status_code == 200

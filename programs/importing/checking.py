@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
-from programs import exchange
+from programs import exchange, support
 from programs.importing.cells import Invalid, read_value, shown
 from programs.importing.writing import (
     MODULE_FIELDS,
@@ -146,6 +146,12 @@ class Checker:
         citations = self.citations(row, program, items["citations"] or [])
         if len(self.errors) > errors_before or None in items.values() or provider is None:
             return None
+        if program.is_published:
+            found = support.problems(program, citations=citations, modules=modules, topics=topics)
+            for problem in found:
+                self.error(row, _support_column(problem), problem.message)
+            if found:
+                return None
         fields = [name for name, old in before.items() if getattr(program, name) != old]
         if provider.pk is None or provider.pk != provider_before:
             fields.insert(0, "provider")
@@ -337,6 +343,13 @@ class Checker:
             self.clean(row, where, citation, exclude=failed | {"program", "document"})
             citations.append(citation)
         return citations
+
+
+def _support_column(problem: support.Problem) -> str:
+    """The column a fact's support problem belongs under (its field's, or its module item's)."""
+    if problem.module is not None:
+        return f"modules, item {problem.module}, {problem.field}"
+    return problem.field
 
 
 def _provider_cells(cells: dict[str, str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from programs import support
 from programs.models import Citation, Module, Program, Provider, RoleFit, Topic
 
 MODULE_FIELDS = ("title", "weeks", "weeks_is_approximate", "price_amount")
@@ -140,8 +141,9 @@ def write(
     bulk = {"default_change_reason": reason, "custom_historical_attrs": {"revision": revision}}
     for obj in [*providers, *topics]:
         _save(obj, reason)
-    for change in changes:
-        _write_program(change, reason=reason, bulk=bulk)
+    with support.deferred():  # each program checked once its parts are written too
+        for change in changes:
+            _write_program(change, reason=reason, bulk=bulk)
 
 
 def _write_program(change: ProgramChange, *, reason: str, bulk: dict) -> None:

@@ -12,6 +12,7 @@ from programs.models import Citation, Document, Module, Program, Provider, Role,
 from tests.factories import StaffUserFactory
 from tests.forms import browser_post, form_fields
 from tests.seed import ALL, HARVARD, JHU
+from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -148,17 +149,44 @@ def test_each_fact_s_citations_show_beside_its_fieldset(staff_client, catalog):
     assert "No citation yet" in cme
 
 
-def test_a_price_change_in_admin_shows_on_the_site(staff_client, catalog):
+def _fact_cell(html: str, key: str) -> str:
+    cell = html[html.index(f'id="fact-{key}"') :]
+    return cell[: cell.index("</div>")]
+
+
+def test_a_price_its_citation_does_not_give_is_refused_beside_the_price(staff_client, catalog):
     program = Program.objects.get(slug=JHU)
     response = browser_post(
         staff_client, change_url(program), "program_form", {"price_amount": "3150.00"}
     )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    # The 2026 guide: "…runs 10 weeks online at $2,990, requires no prior programming…"
+    assert form.errors["price_amount"] == [
+        "The cited sentence gives $2,990 (the 2026 guide, “Johns Hopkins' AI in Healthcare "
+        "Certificate Program runs 10 weeks online at $2,990, requires no prior programming "
+        "experience, and combines recorded lessons with live mentorship and masterclasses.”). "
+        "Cite the sentence that gives $3,150, or leave the price unknown."
+    ]
+    summary = response.context["error_summary"]
+    assert ("Price amount", form.errors["price_amount"][0], "#id_price_amount") in summary
+    assert Program.objects.get(pk=program.pk).price_amount == Decimal("2990")
+
+
+def test_a_price_change_cited_to_a_new_page_shows_on_the_site(staff_client, catalog, client):
+    program = Program.objects.get(slug=JHU)
+    sentence = "The AI in Healthcare Certificate Program costs $3,150."
+    changes = {"price_amount": "3150.00", **cite_in_form(program, "price", sentence)}
+    response = browser_post(staff_client, change_url(program), "program_form", changes)
     assert response.status_code == 302, form_errors(response)
     program.refresh_from_db()
     assert program.price_amount == Decimal("3150.00")
-    html = staff_client.get(program.get_absolute_url()).content.decode()
-    cost = html[html.index('id="fact-total_cost"') :]
-    assert "$3,150" in cost[: cost.index("</div>")]
+    old = program.citations.get(field="price", document_id=1)
+    assert old.superseded
+    cost = _fact_cell(client.get(program.get_absolute_url()).content.decode(), "total_cost")
+    assert "$3,150" in cost
+    assert sentence in cost
+    assert "earlier: $2,990" in cost
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from programs import history
 from programs.models import CatalogueVersion, Program
 from tests.forms import browser_post
 from tests.seed import HARVARD, JHU
+from tests.sourcing import cite_in_form, reprice
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,9 @@ def _edit_harvard_in_admin(staff_client) -> None:
     program = Program.objects.get(slug=HARVARD)
     url = reverse("admin:programs_program_change", args=[program.pk])
     changes = {"price_amount": "1700"} | {f"modules-{i}-price_amount": "1700" for i in range(3)}
+    changes |= cite_in_form(
+        program, "price", "The certificate's modules are priced at roughly $1,700 per course."
+    )
     assert browser_post(staff_client, url, "program_form", changes).status_code == 302
 
 
@@ -184,9 +188,7 @@ def test_no_page_cached_before_the_restore_is_served_after_it(client, committed_
     may carry the number the restore ends on."""
     path = _backup(tmp_path)
     with history.revision():
-        program = Program.objects.get(slug=JHU)
-        program.price_amount = 3150
-        program.save()
+        reprice(Program.objects.get(slug=JHU), 3150)
     assert _total_cost(client, JHU).startswith("$3,150")
     call_command("flush", interactive=False)
     _restore(path)

@@ -14,6 +14,7 @@ from programs import caching
 from programs.models import CatalogueVersion, Document, Program
 from tests.forms import browser_post
 from tests.seed import JHU
+from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,8 @@ def test_an_admin_edit_is_on_the_very_next_request(staff_client, catalog):
     etag = client.get(page)["ETag"]
     program = Program.objects.get(slug=JHU)
     url = reverse("admin:programs_program_change", args=[program.pk])
-    assert browser_post(staff_client, url, "program_form", {"price_amount": "3150"}).status_code
+    changes = {"price_amount": "3150", **cite_in_form(program, "price", "It costs $3,150.")}
+    assert browser_post(staff_client, url, "program_form", changes).status_code == 302
     fresh = client.get(page, headers={"If-None-Match": etag})
     assert fresh.status_code == 200
     assert "$3,150" in fresh.content.decode()

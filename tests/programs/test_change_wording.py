@@ -13,6 +13,7 @@ from programs.models import Program
 from tests.factories import ProgramFactory, ProviderFactory
 from tests.forms import browser_post
 from tests.seed import IABAC
+from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,11 @@ def test_choices_and_yes_no_facts_change_in_words_on_the_changes_page(
 ):
     program = Program.objects.get(slug=IABAC)
     url = reverse("admin:programs_program_change", args=[program.pk])
-    changes = {"format": "cohort", "is_proctored": "false"}
+    changes = {"format": "cohort", "is_proctored": "false"} | cite_in_form(
+        program,
+        ("format", "exam"),
+        "Candidates now join a cohort with fixed start dates, and the exam is not proctored.",
+    )
     assert browser_post(staff_client, url, "program_form", changes).status_code == 302
     staff_client.logout()
 

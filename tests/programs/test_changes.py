@@ -13,6 +13,7 @@ from programs.models import Program
 from tests.factories import ModuleFactory, ProgramFactory
 from tests.forms import browser_post
 from tests.seed import HARVARD, JHU
+from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def _edit_price(staff_client, slug: str, price: str) -> Program:
     program = Program.objects.get(slug=slug)
     url = reverse("admin:programs_program_change", args=[program.pk])
-    assert browser_post(staff_client, url, "program_form", {"price_amount": price}).status_code
+    changes = {
+        "price_amount": price,
+        **cite_in_form(program, "price", f"It costs ${price[0]},{price[1:]}."),
+    }
+    response = browser_post(staff_client, url, "program_form", changes)
+    assert response.status_code == 302
     return program
 
 
@@ -55,7 +61,12 @@ def test_a_program_page_says_when_nothing_has_changed(catalog, client):
 def test_module_edits_show_as_changes_to_the_program(staff_client, catalog, client):
     program = Program.objects.get(slug=HARVARD)
     url = reverse("admin:programs_program_change", args=[program.pk])
-    browser_post(staff_client, url, "program_form", {"modules-0-weeks": "6"})
+    sentence = "The first module runs approximately six weeks."
+    changes = {
+        "modules-0-weeks": "6",
+        **cite_in_form(program, "modules", sentence, supersede=False),
+    }
+    assert browser_post(staff_client, url, "program_form", changes).status_code == 302
     rows = _rows(client.get(program.get_absolute_url()).content, "changes")
     assert ("Module 1 · Weeks", "5", "6") in rows
 
@@ -105,12 +116,14 @@ def test_the_atom_feed_carries_each_change(staff_client, catalog, client):
     assert entries[0].findtext(f"{ATOM}id").startswith("certcatalog-change-")
 
 
+@pytest.mark.usefixtures("unchecked_support")
 @pytest.mark.parametrize("size", [6, 60])
 def test_changes_and_detail_query_counts_do_not_grow_with_history(
     client, catalog, size, django_assert_num_queries
 ):
-    """Changes: count, records, their predecessors, module records and theirs, and the catalogue
-    version (which carries the footer). Detail: the page's 5, plus the same four."""
+    """Changes: count, records, their predecessors, module records and theirs, the citations
+    the edits added (their new sources) and the catalogue version (which carries the footer).
+    Detail: the page's 5, plus the same five."""
     for i in range(size):
         program = ProgramFactory(slug=f"extra-{i}")
         with history.revision():
@@ -121,9 +134,9 @@ def test_changes_and_detail_query_counts_do_not_grow_with_history(
             module.weeks = 3
             module.save()
             program.save()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("programs:changes")).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(reverse("programs:detail", args=["extra-0"])).status_code == 200
 
 

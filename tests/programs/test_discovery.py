@@ -16,6 +16,7 @@ from programs.sources import SOURCE_PROGRAMS_SHOWN
 from tests.catalogue_builder import grow
 from tests.factories import ProgramFactory
 from tests.seed import ABAIM, GUIDE_SENTENCE, HARVARD, IABAC, JHU
+from tests.sourcing import reprice
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +79,8 @@ def test_sitemap_lists_every_program_role_and_page(
 def test_sitemap_lastmod_is_a_program_s_latest_change(client, catalog):
     program = Program.objects.get(slug=JHU)
     program.last_verified = datetime.date(2020, 1, 1)
-    program.price_amount = 3150
     with history.revision():
-        program.save()
+        reprice(program, 3150)
     changed = history.program_change_records(program.pk).first().history_date
     entries = _urlset(client.get("/sitemap.xml"))
     assert entries[HOST + program.get_absolute_url()] == changed.date().isoformat()

@@ -8,6 +8,7 @@ from programs.models import Module, Program
 from tests.factories import ModuleFactory, ProgramFactory
 from tests.forms import browser_post
 from tests.seed import ALL, HARVARD
+from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,9 @@ def test_adding_and_removing_a_module_in_admin_recomputes_every_total(staff_clie
             weeks="5",
             weeks_is_approximate="on",
             price_amount="1600",
-        ),
+        )
+        # The guide says "a three-module program": a fourth needs a source that says four.
+        | cite_in_form(program, ("course_count", "modules"), "It is now a four-module program."),
     )
     assert response.status_code == 302
     program.refresh_from_db()
@@ -91,7 +94,14 @@ def test_adding_and_removing_a_module_in_admin_recomputes_every_total(staff_clie
         staff_client,
         url,
         "program_form",
-        {f"modules-{0}-DELETE": "on", "modules-0-id": str(first.pk)},
+        {f"modules-{0}-DELETE": "on", "modules-0-id": str(first.pk)}
+        # Back to three modules: the guide's "three-module program" is current again.
+        | {f"citations-{i}-superseded": "" for i in range(program.citations.count())}
+        | {
+            f"citations-{i}-DELETE": "on"
+            for i, c in enumerate(program.citations.all())
+            if c.quote == "It is now a four-module program."
+        },
     )
     assert response.status_code == 302
     program.refresh_from_db()
@@ -136,6 +146,9 @@ def test_changing_the_per_course_price_and_every_module_together_is_accepted(sta
     changes = {"price_amount": "1700"} | {
         f"modules-{i}-price_amount": "1700" for i in range(program.modules.count())
     }
+    changes |= cite_in_form(
+        program, "price", "The certificate's modules are priced at roughly $1,700 per course."
+    )
     response = browser_post(
         staff_client,
         reverse("admin:programs_program_change", args=[program.pk]),
@@ -146,6 +159,7 @@ def test_changing_the_per_course_price_and_every_module_together_is_accepted(sta
     assert shown_totals(staff_client, program)["card"] == "about $5,100"
 
 
+@pytest.mark.usefixtures("unchecked_support")
 def test_module_writes_outside_admin_keep_the_count(db):
     program = ProgramFactory(course_count=9)
     modules = [ModuleFactory(program=program, position=i) for i in (1, 2)]

@@ -8,6 +8,7 @@ from programs import history
 from programs.models import Citation, Module, Program, RoleFit
 from tests.forms import browser_post
 from tests.seed import HARVARD, JHU
+from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +37,16 @@ def _edit_harvard(staff_client, program):
         "modules-3-position": "4",
         "modules-3-title": "Module 4",
         "modules-3-weeks": "5",
+        "modules-3-weeks_is_approximate": "on",
         "modules-3-program": str(program.pk),
     }
+    # A new page for the new figures, cited for each (the guide's are superseded).
+    changes |= cite_in_form(
+        program,
+        ("price", "course_count", "modules"),
+        "The certificate is now a four-module program, priced at roughly $1,700 per course; the "
+        "first module runs approximately six weeks.",
+    )
     response = browser_post(staff_client, _change_url(program), "program_form", changes)
     assert response.status_code == 302
 
@@ -110,7 +119,9 @@ def test_deleting_asks_first_is_recorded_and_can_be_restored(staff_client, catal
     )
     row = deleted.find("tr", class_="deleted-program")
     assert program.name in row.get_text(" ")
-    action = row.find("form")["action"]
+    action = row.find("a", class_="button")["href"]
+    asked = BeautifulSoup(staff_client.get(action).content, "html.parser")
+    assert asked.find("input", attrs={"value": "Yes, restore it"})
     assert staff_client.post(action).status_code == 302
 
     restored = Program.objects.get(pk=pk)

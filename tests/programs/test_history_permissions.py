@@ -61,21 +61,21 @@ def test_restoring_needs_the_add_permission_as_well_as_change(client, deleted_jh
     page = changer.get(reverse("admin:programs_program_deleted"))
     assert page.status_code == 200  # listing deleted programs needs change only
     row = BeautifulSoup(page.content, "html.parser").find("tr", class_="deleted-program")
-    assert row.find("form")["action"] == reverse(
+    assert row.find("a", class_="button")["href"] == reverse(
         "admin:programs_program_restore", args=[deleted_jhu]
     )
-    assert changer.post(row.find("form")["action"]).status_code == 403
+    assert changer.post(row.find("a", class_="button")["href"]).status_code == 403
     assert not Program.objects.filter(pk=deleted_jhu).exists()
 
 
-def test_following_a_restore_link_only_returns_to_the_list_a_post_restores(
-    staff_client, deleted_jhu
-):
-    """A GET (a prefetch, a pasted link) must not write: it goes back to the deleted list."""
+def test_a_restore_link_asks_first_and_only_a_post_restores(staff_client, deleted_jhu):
+    """A GET (a prefetch, a pasted link) must not write: it asks, naming the program."""
     restore = reverse("admin:programs_program_restore", args=[deleted_jhu])
     response = staff_client.get(restore)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:programs_program_deleted")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Restore “AI in Healthcare Certificate Program”" in page
+    assert 'value="Yes, restore it"' in page
     assert not Program.objects.filter(pk=deleted_jhu).exists()
     assert [p.id for p in history.deleted_programs()] == [deleted_jhu]
     assert staff_client.post(restore).status_code == 302

@@ -27,6 +27,7 @@ from programs.models import (
     Topic,
 )
 from tests.seed import ALL, HARVARD, IABAC, JHU, STANFORD
+from tests.sourcing import cite_in_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -211,13 +212,14 @@ def test_importing_a_filtered_export_updates_only_its_programs(catalog, client, 
 def test_an_edited_price_is_imported_with_its_history(catalog, client, tmp_path):
     sheet = Sheet(export(client))
     sheet.row(JHU)["price_amount"] = "2500"
+    cite_in_sheet(sheet, JHU, "price", "The certificate program costs $2,500.")
     version = CatalogueVersion.objects.get().version
     program = Program.objects.get(slug=JHU)
 
     out, _ = run_import(tmp_path, sheet.data())
 
     assert "Imported 6 programs: 0 created, 1 updated, 5 unchanged." in out
-    assert f"updated {JHU}: price_amount" in out
+    assert f"updated {JHU}: price_amount, citations" in out
     program.refresh_from_db()
     assert program.price_amount == Decimal("2500")
     [entry] = history.public_changes(history.program_change_records(program.pk)[:1])
@@ -235,7 +237,9 @@ def test_an_edited_price_is_imported_with_its_history(catalog, client, tmp_path)
 def test_one_import_is_one_revision_and_one_version_bump(catalog, client, tmp_path):
     sheet = Sheet(export(client))
     sheet.row(JHU)["price_amount"] = "2500"
+    cite_in_sheet(sheet, JHU, "price", "The certificate program costs $2,500.")
     sheet.row(STANFORD)["topics"] += "; Robotics"
+    cite_in_sheet(sheet, STANFORD, "topics", "The specialization covers robotics.")
     fits = sheet.items(IABAC, "role_fits")
     sheet.set_items(IABAC, "role_fits", fits[1:])
     before = {
@@ -264,6 +268,7 @@ def test_parts_are_replaced_to_match_the_file(catalog, client, tmp_path):
     modules = sheet.items(HARVARD, "modules")
     sheet.set_items(HARVARD, "modules", modules[:2])
     sheet.row(HARVARD)["course_count"] = "2"
+    cite_in_sheet(sheet, HARVARD, ("course_count", "modules"), "It is now a two-module program.")
     citations = sheet.items(JHU, "citations")
     citations[0]["standing"] = (
         "assessment" if citations[0]["standing"] != "assessment" else "stated"
@@ -274,7 +279,7 @@ def test_parts_are_replaced_to_match_the_file(catalog, client, tmp_path):
 
     out, _ = run_import(tmp_path, sheet.data())
 
-    assert f"updated {HARVARD}: course_count, modules" in out
+    assert f"updated {HARVARD}: course_count, modules, citations" in out
     assert f"updated {JHU}: citations" in out
     harvard.refresh_from_db()
     assert harvard.course_count == 2
@@ -284,6 +289,9 @@ def test_parts_are_replaced_to_match_the_file(catalog, client, tmp_path):
     [entry] = history.public_changes(history.program_change_records(harvard.pk))
     assert [(c.label, c.old, c.new) for c in entry.changes] == [
         ("Number of courses", "3", "2"),
+        # The figures derived from them move with them (issue #20).
+        ("Total cost (derived)", "about $4,800", "about $3,200"),
+        ("Duration (sum of the modules' lengths)", "15 weeks", "10 weeks"),
         ("Module 3", modules[2]["title"], "removed"),
     ]
     exported = Sheet(export(client))
@@ -321,6 +329,7 @@ def test_a_non_ascii_program_round_trips(catalog, client, tmp_path):
         "topics": "AI governance; Ethik für Ärzte",
     }
     sheet.rows.append(row)
+    cite_in_sheet(sheet, "zurich-arzte-ki", "topics", "Themen: AI governance; Ethik für Ärzte.")
 
     out, _ = run_import(tmp_path, sheet.data())
 
@@ -364,6 +373,7 @@ def test_a_value_that_starts_with_an_apostrophe_and_a_formula_round_trips(
 def test_dry_run_says_what_would_change_and_writes_nothing(catalog, client, tmp_path):
     sheet = Sheet(export(client))
     sheet.row(JHU)["price_amount"] = "2500"
+    cite_in_sheet(sheet, JHU, "price", "The certificate program costs $2,500.")
     sheet.rows.append(dict(sheet.row(JHU), slug="new-program", name="A new program"))
     before = database()
 
@@ -709,3 +719,27 @@ def test_read_value_reads_cells_as_the_export_writes_them(field, cell, value):
 def test_read_value_refuses_what_the_model_cannot_store(field, cell, message):
     with pytest.raises(importing.cells.Invalid, match=re.escape(message)):
         importing.read_value(Program._meta.get_field(field), cell)
+
+
+def test_a_fact_its_citations_do_not_give_is_refused_with_its_row_and_column(
+    catalog, client, tmp_path
+):
+    """The same rule as admin (programs/support.py), with the row and column."""
+    sheet = Sheet(export(client))
+    sheet.row(JHU)["price_amount"] = "2500"
+    modules = sheet.items(HARVARD, "modules")
+    modules[0]["weeks"] = "7"
+    sheet.set_items(HARVARD, "modules", modules)
+    errors = refused(tmp_path, sheet.data())
+    assert (
+        f"row {_row_of(sheet, JHU)}, price_amount: The cited sentence gives $2,990 (the 2026 "
+        "guide, “Johns Hopkins' AI in Healthcare Certificate Program runs 10 weeks online at "
+        "$2,990, requires no prior programming experience, and combines recorded lessons with "
+        "live mentorship and masterclasses.”). Cite the sentence that gives $2,500, or leave the "
+        "price unknown."
+    ) in errors.splitlines()
+    assert any(
+        line.startswith(f"row {_row_of(sheet, HARVARD)}, modules, item 1, weeks: ")
+        and "approximately five weeks" in line
+        for line in errors.splitlines()
+    ), errors

@@ -13,7 +13,7 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unchecked_support")]
 
 
 def _errors(obj) -> dict[str, list[str]]:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from programs.models import Program
 from tests.factories import ModuleFactory, ProgramFactory, ProviderFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unchecked_support")]
 
 
 def _violates(**fields):

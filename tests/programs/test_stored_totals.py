@@ -11,7 +11,7 @@ from programs.models import Module, Program
 from tests.factories import ModuleFactory, ProgramFactory
 from tests.profiles import examples
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unchecked_support")]
 
 weeks = st.one_of(st.none(), st.decimals(min_value=1, max_value=52, places=1))
 money = st.decimals(min_value=0, max_value=20000, places=2)
