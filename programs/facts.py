@@ -31,6 +31,8 @@ class FactSpec:
     """For 'best in row': the number to minimise, when lower is better."""
     unknown_text: str | None = None
     """What an unknown value says instead of "Not published" (for derived figures)."""
+    paraphrase: bool = False
+    """Free text in the site's words: shown as a paraphrase of its cited sentences (issue #20)."""
 
 
 _HEDGES = ("typically", "often", "may", "tend to", "likely")
@@ -227,9 +229,17 @@ FACTS: tuple[FactSpec, ...] = (
         ASSESSMENT,
         lambda p: p.recognition_note,
         ("recognition_note",),
+        paraphrase=True,
     ),
-    FactSpec("best_for", "Best for", WHO_FOR, lambda p: p.best_for, ("best_for",)),
-    FactSpec("trade_offs", "Trade-offs", WHO_FOR, lambda p: p.trade_offs, ("trade_offs",)),
+    FactSpec("best_for", "Best for", WHO_FOR, lambda p: p.best_for, ("best_for",), paraphrase=True),
+    FactSpec(
+        "trade_offs",
+        "Trade-offs",
+        WHO_FOR,
+        lambda p: p.trade_offs,
+        ("trade_offs",),
+        paraphrase=True,
+    ),
     FactSpec("topics", "Topics", CURRICULUM, _topics, ("topics",)),
     FactSpec("modules", "Modules", CURRICULUM, _modules, ("modules",)),
     FactSpec(
@@ -238,6 +248,7 @@ FACTS: tuple[FactSpec, ...] = (
         PREREQUISITES,
         lambda p: p.prerequisites,
         ("prerequisites",),
+        paraphrase=True,
     ),
     FactSpec(
         "source_note",
@@ -245,6 +256,7 @@ FACTS: tuple[FactSpec, ...] = (
         WHO_FOR,
         lambda p: p.source_note,
         ("source_note",),
+        paraphrase=True,
     ),
 )
 

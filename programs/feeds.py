@@ -1,10 +1,12 @@
 """The Atom feed of recent changes to the catalogue's facts (issue #8)."""
 
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from programs import history
+from programs.models import Program
 
 FEED_LENGTH = 50
 
@@ -32,7 +34,7 @@ class RecentChangesFeed(Feed):
         return "; ".join(f"{c.label}: {c.old} → {c.new}" for c in entry.changes)
 
     def item_link(self, entry: history.ChangeEntry) -> str:
-        return f"{reverse('programs:changes')}#change-{entry.history_id}"
+        return reverse("programs:change", args=[entry.history_id])
 
     def item_guid(self, entry: history.ChangeEntry) -> str:
         return f"certcatalog-change-{entry.history_id}"
@@ -42,3 +44,19 @@ class RecentChangesFeed(Feed):
 
     def item_updateddate(self, entry: history.ChangeEntry):
         return entry.when
+
+
+class ProgramChangesFeed(RecentChangesFeed):
+    """/programs/<slug>/changes.atom: one published program's changes."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Program.objects.published(), slug=slug)
+
+    def title(self, program):
+        return f"certcatalog: what changed in {program.provider.short_name} {program.name}"
+
+    def link(self, program):
+        return f"{reverse('programs:changes')}?program={program.slug}"
+
+    def items(self, program):
+        return history.public_changes(history.program_change_records(program.pk)[:FEED_LENGTH])

@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs import views
 from programs.caching import public_page
-from programs.feeds import RecentChangesFeed
+from programs.feeds import ProgramChangesFeed, RecentChangesFeed
 
 app_name = "programs"
 
@@ -18,5 +18,9 @@ urlpatterns = [
     path("roles/<slug:slug>/", views.role_detail, name="role"),
     path("sources/", views.sources, name="sources"),
     path("changes/", views.changes, name="changes"),
+    path("changes/<int:change_id>/", views.change_detail, name="change"),
+    path(
+        "programs/<slug:slug>/changes.atom", public_page(ProgramChangesFeed()), name="program_feed"
+    ),
     path("changes/feed/", public_page(RecentChangesFeed()), name="changes_feed"),
 ]

@@ -10,6 +10,7 @@ from programs import sources as sources_page
 from programs.browse import browse
 from programs.caching import public_page
 from programs.facts import facts_for, group_facts, questions_for
+from programs.forms import ChangesForm
 from programs.models import Program, Role, RoleFit, family_ids
 from programs.roles import role_fits_for_page
 
@@ -65,19 +66,40 @@ CHANGES_PER_PAGE = 25
 
 @public_page
 def changes(request):
-    """Recent changes to every program's facts, newest first; no editor names."""
-    page = Paginator(history.program_change_records(), CHANGES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    """Recent changes to the published programs' facts, newest first; no editor names. Filtered
+    by program (`?program=<slug>`) and date (`?since=2026-11-01`)."""
+    form = ChangesForm(request.GET)
+    records = history.program_change_records()
+    program = None
+    if form.is_valid():
+        program = form.cleaned_data["program"]
+        if program is not None:
+            records = records.filter(id=program.pk)
+        if form.cleaned_data["since"]:
+            records = records.filter(history_date__date__gte=form.cleaned_data["since"])
+    else:
+        records = records.none()
+    page = Paginator(records, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "programs/changes.html",
         {
+            "form": form,
+            "program": program,
             "page": page,
             "entries": history.public_changes(page.object_list),
             "canonical_query": _page_query(page),
         },
     )
+
+
+@public_page
+def change_detail(request, change_id: int):
+    """/changes/<id>/: one change, with its own address (feed entries link here)."""
+    entries = history.public_changes(history.program_change_records().filter(history_id=change_id))
+    if not entries:
+        raise Http404("No change by that number.")
+    return render(request, "programs/change_detail.html", {"entry": entries[0]})
 
 
 def _page_query(page) -> str:

@@ -5,9 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from programs.models import Program
+from programs.models import Citation, Program
 from tests.browser.conftest import SCREENSHOTS
 from tests.seed import ALL, HARVARD, JHU
+from tests.sourcing import new_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,20 +44,50 @@ def test_every_seeded_program_saves_unchanged(page, staff_login):
         expect(page.locator(".errornote")).to_have_count(0)
 
 
-def test_editor_changes_harvard_price_and_a_module_and_every_page_follows(page, staff_login):
-    log_in(page, staff_login)
-    open_program(page, "AI in Health Care Certificate")
+def _change_harvard_price(page):
     page.locator("#id_price_amount").fill("1700")
     for i in range(3):
         page.locator(f"#id_modules-{i}-price_amount").fill("1700")
-    page.locator("#id_modules-0-weeks").fill("6")
+
+
+def test_editor_changes_harvard_price_with_a_new_source_and_every_page_follows(page, staff_login):
+    """Refused beside the price (the guide says roughly $1,600), then accepted once the editor
+    cites the provider's new page and marks the guide's sentence superseded (issue #20)."""
+    harvard = Program.objects.get(slug=HARVARD)
+    sentence = "Each course of the certificate is priced at roughly $1,700."
+    document = new_page(sentence)
+    old = [c.field for c in Citation.objects.filter(program=harvard)].index("price")
+    log_in(page, staff_login)
+    open_program(page, "AI in Health Care Certificate")
+    _change_harvard_price(page)
+    save(page)
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("The cited sentence gives roughly $1,600")
+    summary.get_by_role("link", name="Price amount", exact=True).click()
+    expect(page.locator("#id_price_amount_error")).to_contain_text("gives roughly $1,600")
+    assert Program.objects.get(pk=harvard.pk).price_amount == 1600
+
+    _change_harvard_price(page)
+    group = page.locator("#citations-group")
+    group.locator("summary").first.click()
+    page.locator(f"#id_citations-{old}-superseded").check()
+    group.get_by_role("button", name="Add another Citation").click()
+    new = group.locator(".inline-related.last-related").last.locator(
+        "xpath=preceding-sibling::div[1]"
+    )
+    new.locator("select[name$='-field']").select_option("price")
+    new.locator("select[name$='-document']").select_option(label=document.title)
+    new.locator("textarea[name$='-quote']").fill(sentence)
+    page.locator("#id_change_reason").fill("The provider's page of 2 Dec 2026 gives $1,700")
     save(page)
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
     assert page.goto(f"/programs/{HARVARD}/").status == 200
-    expect(page.locator("#fact-total_cost dd")).to_contain_text("about $5,100")
-    expect(page.locator("#fact-total_cost dd")).to_contain_text("3 courses × about $1,700")
-    expect(page.locator("#fact-duration dd")).to_contain_text("about 16 weeks")
+    cost = page.locator("#fact-total_cost dd")
+    expect(cost).to_contain_text("about $5,100")
+    expect(cost).to_contain_text("3 courses × about $1,700")
+    expect(cost.locator(".facts__earlier")).to_contain_text("earlier: roughly $1,600")
+    expect(page.locator("#changes .change__reason")).to_contain_text("gives $1,700")
     change = page.locator(
         "#changes .change__row", has=page.locator("th", has_text=re.compile("^Price$"))
     )
@@ -83,7 +114,9 @@ def test_an_invented_quote_is_refused_beside_the_field(page, staff_login):
         "The program guarantees a job offer to every graduate."
     )
     save(page)
-    expect(page.locator(".errornote")).to_be_visible()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("This sentence is not in")
+    expect(summary.get_by_role("link", name=re.compile("^Citation \\d+, Quote$"))).to_be_visible()
     error = page.locator("#citations-group .errorlist", has_text="This sentence is not in")
     expect(error).to_be_visible()
 
@@ -99,8 +132,9 @@ def test_delete_then_restore_from_history(page, staff_login):
     assert page.goto("/admin/programs/program/").status == 200
     page.get_by_role("link", name="Deleted programs").click()
     page.get_by_role(
-        "button", name=re.compile("Restore “AI in Healthcare Certificate Program”")
+        "link", name=re.compile("Restore “AI in Healthcare Certificate Program”")
     ).click()
+    page.get_by_role("button", name="Yes, restore it").click()
     expect(page.locator(".messagelist .success")).to_contain_text("is restored")
     assert page.goto(f"/programs/{JHU}/").status == 200
     expect(page.locator("#fact-total_cost dd")).to_contain_text("$2,990")

@@ -3,7 +3,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import open_page, public_paths
+from programs.models import Citation, Program
+from tests.browser.conftest import SCREENSHOTS, open_page, public_paths
+from tests.seed import JHU
+from tests.sourcing import new_page
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +58,17 @@ def test_no_page_scrolls_sideways_on_a_phone(phone_page, width):
         assert overflow <= 0, f"{name} ({path}) scrolls sideways by {overflow}px at {width}px"
 
 
-def test_staff_price_change_shows_on_the_public_page(page, staff_login):
+@pytest.mark.parametrize("on", ["page", "phone_page"], ids=["1280", "390"])
+def test_staff_price_change_needs_its_source_and_then_shows_on_the_public_page(
+    request, on, staff_login
+):
+    """Issue #20 on a desktop and on a phone: the price is refused beside its field until the
+    editor cites a sentence that gives it; then the page shows it with that sentence."""
+    page = request.getfixturevalue(on)
+    program = Program.objects.get(slug=JHU)
+    sentence = "The AI in Healthcare Certificate Program now costs $3,250."
+    document = new_page(sentence)
+    old = [c.field for c in Citation.objects.filter(program=program)].index("price")
     username, password = staff_login
     assert page.goto("/admin/").status == 200
     page.get_by_label("Username").fill(username)
@@ -65,6 +78,27 @@ def test_staff_price_change_shows_on_the_public_page(page, staff_login):
     page.get_by_role("link", name="AI in Healthcare Certificate Program").click()
     page.locator("#id_price_amount").fill("3250.00")
     page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".error-summary")).to_contain_text("The cited sentence gives $2,990")
+    expect(page.locator("#id_price_amount_error")).to_contain_text("gives $2,990")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"admin-refused-price-{on}.png", full_page=False)
+
+    page.locator("#id_price_amount").fill("3250.00")
+    group = page.locator("#citations-group")
+    group.locator("summary").first.click()
+    page.locator(f"#id_citations-{old}-superseded").check()
+    group.get_by_role("button", name="Add another Citation").click()
+    new = group.locator(".inline-related.last-related").last.locator(
+        "xpath=preceding-sibling::div[1]"
+    )
+    new.locator("select[name$='-field']").select_option("price")
+    new.locator("select[name$='-document']").select_option(label=document.title)
+    new.locator("textarea[name$='-quote']").fill(sentence)
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert page.goto("/programs/johns-hopkins-ai-in-healthcare/").status == 200
-    expect(page.locator("#fact-total_cost")).to_contain_text("$3,250")
+    cost = page.locator("#fact-total_cost")
+    expect(cost).to_contain_text("$3,250")
+    cost.locator(".citation__toggle").first.click()
+    expect(cost.locator(".citation__quote").first).to_contain_text(sentence)
+    expect(cost.locator(".facts__earlier")).to_contain_text("earlier: $2,990")

@@ -1,11 +1,13 @@
 """The public change log: what moved, on the program page, /changes/ and the Atom feed."""
 
+import re
 from io import StringIO
 from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from programs import history
@@ -158,3 +160,51 @@ def test_seed_catalog_records_the_seed_as_one_first_revision(catalog):
     records = Program.history.filter(revision=history.SEED_REVISION)
     assert records.count() == Program.objects.count()
     assert not Program.history.exclude(revision=history.SEED_REVISION).exists()
+
+
+def test_each_change_has_its_own_address_and_the_feed_links_there(staff_client, catalog):
+    _edit_price(staff_client, JHU, "3150")
+    reader = Client()
+    feed = ElementTree.fromstring(reader.get(reverse("programs:changes_feed")).content)
+    link = feed.find(f"{ATOM}entry/{ATOM}link").get("href")
+    assert re.fullmatch(r"http://testserver/changes/\d+/", link)
+    page = BeautifulSoup(reader.get(link.removeprefix("http://testserver")).content, "html.parser")
+    row = page.find("tr", class_="change__row")
+    assert [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])] == [
+        "Price",
+        "$2,990",
+        "$3,150",
+    ]
+    assert (
+        page.find(class_="change__source")
+        .get_text(" ", strip=True)
+        .startswith("New source: “It costs $3,150.”")
+    )
+    assert reader.get("/changes/999999/").status_code == 404
+
+
+def test_the_change_log_filters_by_program_and_date_and_each_program_has_a_feed(
+    staff_client, catalog
+):
+    _edit_price(staff_client, JHU, "3150")
+    reader = Client()
+
+    def programs_listed(query: str) -> list[str]:
+        page = BeautifulSoup(reader.get(f"/changes/?{query}").content, "html.parser")
+        return [e.get_text() for e in page.find_all(class_="change__program")]
+
+    name = Program.objects.get(slug=JHU).name
+    assert programs_listed(f"program={JHU}") == [name]
+    assert programs_listed(f"program={HARVARD}") == []
+    assert programs_listed("since=2999-01-01") == []
+    assert programs_listed("since=2000-01-01") == [name]
+    junk = reader.get("/changes/", {"program": "no-such\x00thing", "since": "soon"})
+    assert junk.status_code == 200
+    errors = BeautifulSoup(junk.content, "html.parser").find_all(class_="errorlist")
+    assert errors and all(e.get_text() for e in errors)
+    assert "Enter a valid date." in [e.get_text() for e in errors]
+    feed = reader.get(reverse("programs:program_feed", args=[JHU]))
+    assert feed.status_code == 200
+    entries = ElementTree.fromstring(feed.content).findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    assert reader.get(reverse("programs:program_feed", args=["nope"])).status_code == 404
