@@ -134,7 +134,7 @@ def version_moment(record) -> datetime:
 
 
 @transaction.atomic
-def revert_program(program_id: int, *, to: datetime) -> Program:
+def revert_program(program_id: int, *, to: datetime, reason: str | None = None) -> Program:
     """Put a program, its topics, modules, role fits and citations back as they were at `to`.
 
     Works for a deleted program too (it is re-created with its old id). Rows added since are
@@ -152,6 +152,8 @@ def revert_program(program_id: int, *, to: datetime) -> Program:
     )
     with revision(), support.deferred():
         program = record.instance
+        # The change log shows a revert as one correction (issue #20).
+        program._change_reason = reason or f"Correction: back to the version of {to:%-d %B %Y}"
         program.save()
         program.topics.set(topic_ids)
         for model in PROGRAM_PARTS:
@@ -180,7 +182,11 @@ def restore_program(program_id: int) -> Program:
         .aggregate(last=Max("history_date"))["last"]
         for model in (Program, *PROGRAM_PARTS)
     ]
-    return revert_program(program_id, to=max(when for when in before if when is not None))
+    return revert_program(
+        program_id,
+        to=max(when for when in before if when is not None),
+        reason=f"Restored (removed on {deletion.history_date:%-d %B %Y})",
+    )
 
 
 def _program_key(model) -> str:
@@ -240,7 +246,7 @@ class ChangeEntry:
     program_name: str
     program_slug: str
     provider_name: str
-    kind: str  # "changed", "added" or "removed"
+    kind: str  # "changed", "added", "removed" or "restored"
     changes: list[Change] = field(default_factory=list)
     history_id: int = 0
     reason: str | None = None
@@ -255,6 +261,10 @@ class ChangeEntry:
             return f"{name} was added to the catalogue"
         if self.kind == "removed":
             return f"{name} was removed from the catalogue"
+        if self.kind == "restored":
+            return f"{name}: {self.reason}"
+        if (self.reason or "").startswith("Correction:"):
+            return f"{name}: {self.reason}"
         labels = ", ".join(change.label for change in self.changes)
         return f"{name}: {labels}"
 
@@ -324,6 +334,7 @@ def public_changes(program_records) -> list[ChangeEntry]:
         modules_by_revision.setdefault((module.revision, module.program_id), []).append(module)
     entries = []
     claimed: set[tuple[str, int]] = set()
+    by_revision: dict[tuple[str, int], ChangeEntry] = {}
     for record in records:
         if record.revision == SEED_REVISION:
             continue
@@ -343,11 +354,37 @@ def public_changes(program_records) -> list[ChangeEntry]:
             claimed.add(key)
             for module in modules_by_revision.get(key, []):
                 entry.changes += _module_changes(module)
-        if entry.kind != "changed" or entry.changes:
-            entry.reason = record.history_change_reason or None
-            entries.append(entry)
+        entry.reason = record.history_change_reason or None
+        if entry.kind == "added" and (entry.reason or "").startswith("Restored"):
+            entry.kind = "restored"
+        if record.revision and key in by_revision:
+            # One edit saved the program more than once (a revert, then the course recount):
+            # readers see one entry for it.
+            _merge_older(by_revision[key], entry)
+            continue
+        if record.revision:
+            by_revision[key] = entry
+        entries.append(entry)
+    entries = [e for e in entries if e.kind != "changed" or e.changes]
     _attach_new_sources(entries, records)
     return entries
+
+
+def _merge_older(newer: ChangeEntry, older: ChangeEntry) -> None:
+    """Fold an earlier record of the same edit into its entry: each fact from its first old
+    value to its last new one."""
+    newer.reason = newer.reason or older.reason
+    if older.kind != "changed":
+        newer.kind, newer.changes = older.kind, []
+        return
+    later = {change.label: change for change in newer.changes}
+    merged = []
+    for change in older.changes:
+        last = later.pop(change.label, None)
+        new = last.new if last else change.new
+        if change.old != new:
+            merged.append(Change(change.label, change.old, new))
+    newer.changes = merged + [c for c in newer.changes if c.label in later]
 
 
 def _derived_changes(old, new) -> list[Change]:

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from programs import history
 from programs.models import Program
@@ -208,3 +209,21 @@ def test_the_change_log_filters_by_program_and_date_and_each_program_has_a_feed(
     entries = ElementTree.fromstring(feed.content).findall(f"{ATOM}entry")
     assert len(entries) == 1
     assert reader.get(reverse("programs:program_feed", args=["nope"])).status_code == 404
+
+
+def test_a_revert_is_one_correction_and_a_restore_says_when_it_was_removed(staff_client, catalog):
+    program = _edit_price(staff_client, JHU, "3150")
+    seed = Program.history.get(id=program.pk, revision=history.SEED_REVISION)
+    staff_client.post(reverse("admin:programs_program_revert", args=[program.pk, seed.history_id]))
+    staff_client.post(reverse("admin:programs_program_delete", args=[program.pk]), {"post": "yes"})
+    staff_client.post(reverse("admin:programs_program_restore", args=[program.pk]))
+    page = BeautifulSoup(Client().get(f"/changes/?program={JHU}").content, "html.parser")
+    entries = [" ".join(e.get_text(" ").split()) for e in page.find_all("li", class_="change")]
+    today = timezone.localdate()
+    assert len(entries) == 4, entries
+    assert f"Restored (removed on {today:%-d %B %Y})" in entries[0]
+    assert "added to the catalogue" not in " ".join(entries)
+    assert "removed from the catalogue" in entries[1]
+    assert "Correction: back to the version of" in entries[2]
+    assert "Price $3,150 $2,990" in entries[2]
+    assert "Price $2,990 $3,150" in entries[3]
