@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
@@ -187,6 +188,10 @@ def test_a_price_change_cited_to_a_new_page_shows_on_the_site(staff_client, cata
     assert "$3,150" in cost
     assert sentence in cost
     assert "earlier: $2,990" in cost
+    # The guide's sentence is kept as "earlier", not shown as the price's current source.
+    current = BeautifulSoup(cost, "html.parser").select("details.citation:not(.facts__earlier)")
+    quotes = [q.get_text() for details in current for q in details.select(".citation__quote p")]
+    assert quotes == [f"“{sentence}”"]
 
 
 @pytest.mark.parametrize(
