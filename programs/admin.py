@@ -86,6 +86,7 @@ class CitationFormSet(BaseInlineFormSet):
             citation_form.instance.affirms = str(value) if ticked else None
         if modules is not None and not modules.is_valid():
             return
+        reason_needed = self._ask_for_a_reason(form, modules)
         topics = form.cleaned_data.get("topics") if "topics" in form.cleaned_data else []
         found = support.problems(
             program,
@@ -95,6 +96,8 @@ class CitationFormSet(BaseInlineFormSet):
         )
         program._support_problems = found
         if not found or program.status != Program.Status.PUBLISHED:
+            if reason_needed:
+                raise ValidationError("A reason for the change is needed (see Checked, below).")
             return
         by_position = {}
         if modules is not None:
@@ -116,6 +119,21 @@ class CitationFormSet(BaseInlineFormSet):
             "new value, mark outdated citations superseded, or save as a draft.",
             code="unsupported",
         )
+
+    def _ask_for_a_reason(self, form, modules) -> bool:
+        """An edit of a program's facts says why, for the public change log (issue #20): True
+        (with the message beside the reason) when one is needed and missing."""
+        if self.instance.pk is None or form.cleaned_data.get("change_reason"):
+            return False
+        facts = set(form.changed_data) - {"last_verified", "status", "change_reason"}
+        if facts or self.has_changed() or (modules is not None and modules.has_changed()):
+            form.add_error(
+                "change_reason",
+                "Say in a few words why these facts changed: it is shown with the change in the "
+                "public change log (e.g. “Provider's page of 2 Dec 2026 gives $3,290”).",
+            )
+            return True
+        return False
 
 
 class ModuleInline(admin.TabularInline):

@@ -29,7 +29,10 @@ def cite_in_form(
     fields = (fields,) if isinstance(fields, str) else fields
     document = new_page(sentence)
     existing = list(Citation.objects.filter(program=program))
-    changes = {"citations-TOTAL_FORMS": str(len(existing) + len(fields))}
+    changes = {
+        "citations-TOTAL_FORMS": str(len(existing) + len(fields)),
+        "change_reason": f"{document.title} gives the new figure",
+    }
     for row, field in enumerate(fields, start=len(existing)):
         changes |= {
             f"citations-{row}-id": "",

@@ -94,6 +94,7 @@ def test_staff_price_change_needs_its_source_and_then_shows_on_the_public_page(
     new.locator("select[name$='-field']").select_option("price")
     new.locator("select[name$='-document']").select_option(label=document.title)
     new.locator("textarea[name$='-quote']").fill(sentence)
+    page.locator("#id_change_reason").fill("The provider's page of 2 Dec 2026 gives $3,250")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert page.goto("/programs/johns-hopkins-ai-in-healthcare/").status == 200

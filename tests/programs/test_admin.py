@@ -96,7 +96,10 @@ def test_the_change_form_sends_empty_text_fields_as_empty_strings(staff_client, 
 def test_blank_optional_text_is_stored_as_unknown(staff_client, catalog):
     program = Program.objects.get(slug=JHU)
     response = browser_post(
-        staff_client, change_url(program), "program_form", {"prerequisites": "   "}
+        staff_client,
+        change_url(program),
+        "program_form",
+        {"prerequisites": "   ", "change_reason": "Prerequisites are not published"},
     )
     assert response.status_code == 302, form_errors(response)
     program.refresh_from_db()
@@ -227,7 +230,7 @@ def test_provider_page_address_links_from_the_detail_page(staff_client, catalog,
         staff_client,
         change_url(program),
         "program_form",
-        {"url": "https://example.org/jhu-ai-certificate"},
+        {"url": "https://example.org/jhu-ai-certificate", "change_reason": "Link to the page"},
     )
     assert response.status_code == 302, form_errors(response)
     html = client.get(program.get_absolute_url()).content.decode()
@@ -275,3 +278,34 @@ def test_non_staff_users_cannot_open_the_admin(client, catalog):
     client.force_login(user)
     response = client.get(reverse("admin:programs_program_changelist"))
     assert response.status_code == 302
+
+
+def test_a_fact_change_asks_for_a_reason_and_the_log_shows_it(staff_client, catalog, client):
+    program = Program.objects.get(slug=JHU)
+    sentence = "The AI in Healthcare Certificate Program costs $3,150."
+    changes = {"price_amount": "3150.00", **cite_in_form(program, "price", sentence)}
+    response = browser_post(
+        staff_client, change_url(program), "program_form", changes | {"change_reason": ""}
+    )
+    assert response.status_code == 200
+    [asked] = response.context["adminform"].form.errors["change_reason"]
+    assert asked.startswith("Say in a few words why these facts changed")
+    assert Program.objects.get(pk=program.pk).price_amount == Decimal("2990")
+
+    reason = "Provider's page of 2 Dec 2026 gives $3,150"
+    changes["change_reason"] = reason
+    assert (
+        browser_post(staff_client, change_url(program), "program_form", changes).status_code == 302
+    )
+    html = BeautifulSoup(client.get(program.get_absolute_url()).content, "html.parser")
+    entry = html.find(id="changes").find("li", class_="change")
+    assert entry.find(class_="change__reason").get_text(strip=True) == f"Reason given: {reason}"
+    assert sentence in entry.find(class_="change__source").get_text()
+
+
+def test_saving_only_the_checked_date_needs_no_reason(staff_client, catalog):
+    program = Program.objects.get(slug=JHU)
+    response = browser_post(
+        staff_client, change_url(program), "program_form", {"last_verified": "2026-12-01"}
+    )
+    assert response.status_code == 302, form_errors(response)

@@ -95,6 +95,7 @@ def test_adding_and_removing_a_module_in_admin_recomputes_every_total(staff_clie
         url,
         "program_form",
         {f"modules-{0}-DELETE": "on", "modules-0-id": str(first.pk)}
+        | {"change_reason": "The fourth module was an error"}
         # Back to three modules: the guide's "three-module program" is current again.
         | {f"citations-{i}-superseded": "" for i in range(program.citations.count())}
         | {
