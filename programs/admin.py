@@ -107,10 +107,8 @@ class CitationFormSet(BaseInlineFormSet):
                 by_position[problem.module].add_error(problem.field, problem.message)
             elif problem.field == "modules" and modules is not None:
                 modules._non_form_errors.append(problem.message)
-            elif problem.field in form.fields and problem.field not in form.errors:
-                form.add_error(problem.field, problem.message)
             elif problem.field in form.fields:
-                form.errors[problem.field].append(problem.message)
+                form.add_error(problem.field, problem.message)
             else:
                 form.add_error(None, support.describe(problem))
         raise ValidationError(

@@ -157,3 +157,18 @@ def wait_until_scrolled(page, expression: str, timeout_ms: int = 5_000) -> None:
         }})"""
     )
     assert waited, f"timed out waiting for {expression}"
+
+
+def cite_in_inline(page, field: str, document, sentence: str, *, supersede: int) -> None:
+    """On a program's change page, as an editor does it: mark citation row `supersede`
+    superseded and add a citation of `sentence` in `document` for `field` (issue #20)."""
+    group = page.locator("#citations-group")
+    group.locator("summary").first.click()
+    page.locator(f"#id_citations-{supersede}-superseded").check()
+    group.get_by_role("button", name="Add another Citation").click()
+    new = group.locator(".inline-related.last-related").last.locator(
+        "xpath=preceding-sibling::div[1]"
+    )
+    new.locator("select[name$='-field']").select_option(field)
+    new.locator("select[name$='-document']").select_option(label=document.title)
+    new.locator("textarea[name$='-quote']").fill(sentence)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programs.models import Citation, Program
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, cite_in_inline
 from tests.seed import ALL, HARVARD, JHU
 from tests.sourcing import new_page
 
@@ -68,16 +68,7 @@ def test_editor_changes_harvard_price_with_a_new_source_and_every_page_follows(p
     assert Program.objects.get(pk=harvard.pk).price_amount == 1600
 
     _change_harvard_price(page)
-    group = page.locator("#citations-group")
-    group.locator("summary").first.click()
-    page.locator(f"#id_citations-{old}-superseded").check()
-    group.get_by_role("button", name="Add another Citation").click()
-    new = group.locator(".inline-related.last-related").last.locator(
-        "xpath=preceding-sibling::div[1]"
-    )
-    new.locator("select[name$='-field']").select_option("price")
-    new.locator("select[name$='-document']").select_option(label=document.title)
-    new.locator("textarea[name$='-quote']").fill(sentence)
+    cite_in_inline(page, "price", document, sentence, supersede=old)
     page.locator("#id_change_reason").fill("The provider's page of 2 Dec 2026 gives $1,700")
     save(page)
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")

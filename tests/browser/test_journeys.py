@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programs.models import Citation, Program
-from tests.browser.conftest import SCREENSHOTS, open_page, public_paths
+from tests.browser.conftest import SCREENSHOTS, cite_in_inline, open_page, public_paths
 from tests.seed import JHU
 from tests.sourcing import new_page
 
@@ -84,16 +84,7 @@ def test_staff_price_change_needs_its_source_and_then_shows_on_the_public_page(
     page.screenshot(path=SCREENSHOTS / f"admin-refused-price-{on}.png", full_page=False)
 
     page.locator("#id_price_amount").fill("3250.00")
-    group = page.locator("#citations-group")
-    group.locator("summary").first.click()
-    page.locator(f"#id_citations-{old}-superseded").check()
-    group.get_by_role("button", name="Add another Citation").click()
-    new = group.locator(".inline-related.last-related").last.locator(
-        "xpath=preceding-sibling::div[1]"
-    )
-    new.locator("select[name$='-field']").select_option("price")
-    new.locator("select[name$='-document']").select_option(label=document.title)
-    new.locator("textarea[name$='-quote']").fill(sentence)
+    cite_in_inline(page, "price", document, sentence, supersede=old)
     page.locator("#id_change_reason").fill("The provider's page of 2 Dec 2026 gives $3,250")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
