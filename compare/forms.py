@@ -79,3 +79,23 @@ class PaceForm(forms.Form):
 
     def weekly_hours(self) -> Decimal | None:
         return self.cleaned_data.get("hours") if self.is_valid() else None
+
+
+class SinceForm(forms.Form):
+    """The compare page's optional `?since=<date>`: mark what changed since that day."""
+
+    since = forms.DateField(
+        label="Changed since",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="A date as 2026-11-01",
+    )
+
+    def clean_since(self):
+        day = self.cleaned_data["since"]
+        if day is not None and day.year < 2000:
+            raise forms.ValidationError("Give a date from 2000 on, as 2026-11-01.")
+        return day
+
+    def day(self):
+        return self.cleaned_data.get("since") if self.is_valid() else None

@@ -38,6 +38,9 @@ class Cell:
     rankable: bool = True
     """False when the value rests only on a self-description or a hedge: never 'best'."""
     approximate: bool = False
+    changed: bool = False
+    """Shown differently than on the `?since=` date (issue #20); `was` is what it showed then."""
+    was: str | None = None
 
     @property
     def known(self) -> bool:

@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from compare import export
+from compare import changes, export
 from compare.chart import build_chart
 from compare.finder import rank, shortlist
-from compare.forms import FinderForm, PaceForm
+from compare.forms import FinderForm, PaceForm, SinceForm
 from compare.selection import MAX_PROGRAMS, choices, select_programs
 from compare.table import build_summary, build_table
 from programs.caching import public_page
@@ -65,9 +65,15 @@ def compare(request, *, template="compare/compare.html", summary=False):
         if summary
         else build_table(selection.programs, weekly_hours=weekly_hours)
     )
+    since_form = SinceForm(request.GET)
+    since = None
+    if day := since_form.day():
+        since = changes.changes_since(selection.programs, day)
+        changes.mark(table, since)
     only_differences = request.GET.get("diff") == "1"
     shown = table.only_differences() if only_differences else table
     query = _selection_query(selection.slugs)
+    today = timezone.localdate()
     return render(
         request,
         template,
@@ -84,8 +90,15 @@ def compare(request, *, template="compare/compare.html", summary=False):
                 p.slug: _selection_query([s for s in selection.slugs if s != p.slug])
                 for p in selection.programs
             },
-            "today": timezone.localdate(),
+            "today": today,
             "pace": pace,
+            "since": since,
+            "since_form": since_form,
+            "since_query": f"&since={day:%Y-%m-%d}" if since else "",
+            # The print summary's way back: this comparison, marking what changes after today.
+            "come_back_url": request.build_absolute_uri(
+                f"{reverse('compare:index')}?{query}&since={today:%Y-%m-%d}"
+            ),
             "asks": [(p, questions_for(facts_for(p))) for p in selection.programs],
             "choices": choices(request.GET.get("find", ""), exclude=selection.slugs)
             if len(selection.programs) < MAX_PROGRAMS and not summary

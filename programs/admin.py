@@ -522,6 +522,14 @@ class ProgramAdmin(CatalogueAdmin):
 
     # History: revert with parts, and restore after delete ---------------------------------
 
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        """History in words (issue #20): each version's facts as readers see them ("Price:
+        $1,600 → $1,700"), and what its edit did to the modules, citations and role fits."""
+        records = list(historical_records)
+        changes = history.version_changes(records)
+        for record in records:
+            record.changes_in_words = changes.get(record.history_id, [])
+
     @admin.display(description="Revert")
     def revert_with_parts(self, record):
         url = reverse("admin:programs_program_revert", args=[record.id, record.history_id])

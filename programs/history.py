@@ -447,6 +447,78 @@ def _module_changes(module) -> list[Change]:
     return _diff(module.previous, module, MODULE_FIELDS, prefix=f"{name} · ")
 
 
+CITATION_FIELDS = ("field", "quote", "standing", "superseded", "affirms")
+ROLE_FIT_FIELDS = ("role", "fit", "rationale")
+
+
+def part_changes(program_records) -> dict[int, list[Change]]:
+    """For the editors' history: what each program record's edit (revision) did to the
+    program's modules, citations and role fits, in words, keyed by the record's history id.
+    The newest record of a revision carries its parts' changes. Three queries for a page."""
+    owner: dict[tuple[str, int], int] = {}
+    for record in program_records:
+        if record.revision and record.revision != SEED_REVISION:
+            owner.setdefault((record.revision, record.id), record.history_id)
+    changes: dict[int, list[Change]] = {}
+    if not owner:
+        return changes
+    revisions = {revision for revision, _ in owner}
+    describe = {Module: _module_changes, Citation: _citation_changes, RoleFit: _role_fit_changes}
+    for model, words in describe.items():
+        records = model.history.filter(revision__in=revisions).order_by(
+            "history_date", "history_id"
+        )
+        if model is not Module:
+            records = records.select_related(*(("document",) if model is Citation else ("role",)))
+        for part in _with_previous(records):
+            history_id = owner.get((part.revision, part.program_id))
+            if history_id is not None:
+                changes.setdefault(history_id, []).extend(words(part))
+    return changes
+
+
+def version_changes(program_records) -> dict[int, list[Change]]:
+    """For the editors' history: each version of a program (newest first, as a page of them)
+    in words — its facts as readers see them, derived figures, and its parts' changes."""
+    records = list(program_records)
+    if not records:
+        return {}
+    oldest = records[-1]
+    before = (
+        Program.history.filter(id=oldest.id, history_date__lte=oldest.history_date)
+        .exclude(history_id=oldest.history_id)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    parts = part_changes(records)
+    changes = {}
+    for record, previous in zip(records, [*records[1:], before], strict=True):
+        own = []
+        if previous is not None and record.history_type == "~":
+            own = _diff(previous, record, PROGRAM_FIELDS) + _derived_changes(previous, record)
+        changes[record.history_id] = own + parts.get(record.history_id, [])
+    return changes
+
+
+def _citation_changes(citation) -> list[Change]:
+    name = f"Citation for {citation.get_field_display()}"
+    quote = f"“{citation.quote}” ({citation.document.short_name if citation.document else '?'})"
+    if citation.history_type == "+" or citation.previous is None:
+        return [Change(label=name, old="—", new=f"added: {quote}")]
+    if citation.history_type == "-":
+        return [Change(label=name, old=quote, new="removed")]
+    return _diff(citation.previous, citation, CITATION_FIELDS, prefix=f"{name} · ")
+
+
+def _role_fit_changes(fit) -> list[Change]:
+    name = f"Role fit for {fit.role.name if fit.role else '?'}"
+    if fit.history_type == "+" or fit.previous is None:
+        return [Change(label=name, old="—", new=f"added: {fit.get_fit_display()}")]
+    if fit.history_type == "-":
+        return [Change(label=name, old=fit.get_fit_display(), new="removed")]
+    return _diff(fit.previous, fit, ROLE_FIT_FIELDS, prefix=f"{name} · ")
+
+
 def revert_diff(program_id: int, record) -> list[Change]:
     """What reverting to `record` would change in the program's own facts, derived figures
     included: (fact, now, after the revert)."""

@@ -62,8 +62,31 @@ def test_an_admin_edit_is_recorded_with_its_editor_and_a_diff(staff_client, staf
     )
     rows = page.find(id="change-history").tbody.find_all("tr")
     changes = " ".join(" ".join(row.get_text(" ").split()) for row in rows)
-    assert "price amount: 1600.00 → 1700.00" in changes.lower()
+    assert "Price: $1,600 → $1,700" in changes
     assert staff_user.username in " ".join(rows[-2].get_text(" ").split())
+
+
+def test_the_editors_history_shows_module_and_citation_changes_in_words(staff_client, catalog):
+    program = Program.objects.get(slug=HARVARD)
+    _edit_harvard(staff_client, program)
+    page = BeautifulSoup(
+        staff_client.get(reverse("admin:programs_program_history", args=[program.pk])).content,
+        "html.parser",
+    )
+    newest = page.find(id="change-history").tbody.find("tr")
+    parts = [" ".join(li.get_text(" ").split()) for li in newest.select(".part-changes li")]
+    assert "Module 1 · Weeks: 5 → 6" in parts
+    assert "Module 1 · Price: $1,600 → $1,700" in parts
+    assert "Module 4: — → added: Module 4" in parts
+    assert any(
+        p.startswith("Citation for Price: — → added: “The certificate is now a four-module")
+        for p in parts
+    )
+    assert "Citation for Price · Superseded: No → Yes" in parts
+    # The seed's first version says so; no row says "None".
+    oldest = page.find(id="change-history").tbody.find_all("tr")[-1]
+    assert "First version" in oldest.get_text(" ")
+    assert "None" not in page.find(id="change-history").get_text(" ")
 
 
 def test_a_program_reverts_with_its_modules_to_an_earlier_version(staff_client, catalog):
