@@ -159,12 +159,27 @@ class CitationForm(forms.ModelForm):
         "use: you have read it as saying the value now chosen above. Recorded in history.",
     )
 
+    pick = forms.CharField(
+        label="Or pick the sentence",
+        required=False,
+        help_text="Type a word of the sentence, then choose it from the list (the chosen "
+        "document's sentences; for a new citation, those of the documents listed under "
+        "“Sentences to pick from”). It replaces the quote above.",
+        widget=forms.TextInput(attrs={"size": 80, "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Citation
         fields = ["field", "document", "standing", "quote", "superseded"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The picker's list: this row's document's sentences, else the recent documents'.
+        document = self.instance.document_id if self.instance.pk else None
+        self.fields["pick"].widget.attrs["list"] = (
+            f"sentences-{document}" if document else "sentences-recent"
+        )
+        self.fields["quote"].required = False
         self.fields["field"].choices = [
             ("", "---------"),
             *(
@@ -175,6 +190,15 @@ class CitationForm(forms.ModelForm):
         if self.instance.pk and self.instance.affirms:
             current = _citation_value(self.instance.program, self.instance.field)
             self.fields["supports_value"].initial = self.instance.affirms == str(current)
+
+    def clean(self):
+        data = super().clean()
+        picked = " ".join((data.get("pick") or "").split())
+        if picked:
+            data["quote"] = picked
+        if not data.get("quote") and not data.get("DELETE"):
+            self.add_error("quote", "Type the sentence, or pick it from the list below.")
+        return data
 
 
 def _citation_value(program, field: str):
@@ -188,7 +212,7 @@ class CitationInline(admin.StackedInline):
     formset = CitationFormSet
     formfield_overrides = _COMPACT_TEXT
     extra = 0
-    fields = [("field", "document", "standing"), "quote", ("superseded", "supports_value")]
+    fields = [("field", "document", "standing"), "quote", "pick", ("superseded", "supports_value")]
     classes = ["collapse"]
     verbose_name_plural = "citations (each shown beside its fact above)"
 
@@ -270,17 +294,21 @@ def _sources(*fields: str, description: str = "Sources"):
 @admin.register(Program)
 class ProgramAdmin(CatalogueAdmin):
     form = ProgramForm
+    # Short columns, so all of them fit at 1280 px (the change page shows the long forms).
     list_display = [
         "name",
-        "provider",
-        "total_cost_display",
-        "duration_display",
+        "provider_name",
+        "status",
+        "list_cost",
+        "list_duration",
         "assessment_type",
         "cme_display",
         "last_verified",
         "view_on_site_link",
     ]
+    empty_value_display = display.NOT_PUBLISHED
     list_filter = [
+        "status",
         "provider",
         "assessment_type",
         "last_verified",
@@ -436,6 +464,7 @@ class ProgramAdmin(CatalogueAdmin):
         context["error_summary"] = _error_summary(
             context["adminform"].form, context.get("inline_admin_formsets", [])
         )
+        context["sentence_lists"] = Document.objects.to_pick_from(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -485,6 +514,21 @@ class ProgramAdmin(CatalogueAdmin):
             return display.NOT_PUBLISHED
         basis = display.cost_basis(obj)
         return f"{total} ({basis})" if basis else total
+
+    @admin.display(description="Provider", ordering="provider__short_name")
+    def provider_name(self, obj):
+        return obj.provider.short_name
+
+    @admin.display(description="Total cost", ordering="total_cost_value")
+    def list_cost(self, obj):
+        return display.total_cost(obj) or display.NOT_PUBLISHED
+
+    @admin.display(description="Duration", ordering="total_weeks_value")
+    def list_duration(self, obj):
+        return (
+            display.weeks(obj.total_weeks, approximate=obj.weeks_are_approximate)
+            or display.NOT_PUBLISHED
+        )
 
     @admin.display(description="Duration")
     def duration_display(self, obj):

@@ -49,6 +49,9 @@ def normalise_whitespace(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')]?\s+(?=[A-Z0-9“\"'(])")
+
+
 @functools.lru_cache(maxsize=32)
 def _normalised_document_text(text: str) -> str:
     """A document's whole text, normalised once: saving a program checks each of its citations
@@ -108,6 +111,17 @@ def check_quote(obj: models.Model, *, document_field: str, quote_field: str) -> 
         )
 
 
+class DocumentQuerySet(models.QuerySet):
+    RECENT_TO_PICK = 10
+
+    def to_pick_from(self, program: "Program | None") -> list["Document"]:
+        """The documents whose sentences a program's change page offers to pick quotes from:
+        those it cites, then the most recently added (a new provider page comes first)."""
+        cited = list(self.filter(citations__program=program).distinct()) if program else []
+        recent = self.exclude(pk__in=[d.pk for d in cited]).exclude(text=None)
+        return cited + list(recent.order_by("-pk")[: self.RECENT_TO_PICK])
+
+
 class Document(models.Model):
     """A source document. Every stored fact cites one of these."""
 
@@ -153,6 +167,7 @@ class Document(models.Model):
     )
 
     history = HistoricalRecords(bases=[Revisioned])
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -186,6 +201,17 @@ class Document(models.Model):
         """True when the quote appears word for word in the text, whitespace aside."""
         quote = normalise_whitespace(quote)
         return bool(quote) and quote in _normalised_document_text(self.text or "")
+
+    def sentences(self) -> list[str]:
+        """The text as sentences to pick a quote from: split at line breaks and after a full
+        stop, question or exclamation mark followed by a capital, a digit or a quote mark;
+        whitespace normalised as quotes are compared (issue #20)."""
+        found = []
+        for line in (self.text or "").splitlines():
+            for sentence in _SENTENCE_END.split(normalise_whitespace(line)):
+                if len(sentence) > 2 and sentence not in found:
+                    found.append(sentence)
+        return found
 
     def orphaned_quotes(self) -> list[str]:
         """The citations and role fits whose sentences this text (as it would be saved) no

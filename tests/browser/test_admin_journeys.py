@@ -142,3 +142,66 @@ def test_the_change_page_fits_1280_px_and_a_few_screens(page, staff_login):
     assert height <= 4 * 900 + 900, f"the change page is {height}px tall"
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-program-change-1280.png", full_page=True)
+
+
+def test_the_program_list_shows_every_column_at_1280_px(page, staff_login):
+    log_in(page, staff_login)
+    assert page.goto("/admin/programs/program/").status == 200
+    width = page.evaluate("document.documentElement.clientWidth")
+    for header in ("Last verified", "On the site"):
+        box = page.locator("#result_list thead th", has_text=header).bounding_box()
+        assert box and box["x"] + box["width"] <= width, f"“{header}” is cut off at 1280 px"
+    row = page.locator("#result_list tbody tr", has_text="AI in Healthcare Certificate Program")
+    expect(row.locator("td.field-list_cost")).to_have_text("$2,990")
+    expect(row.get_by_role("link", name="View on site")).to_be_visible()
+
+
+def test_history_reads_as_cards_on_a_phone(phone_page, staff_login):
+    """At 390 px each version is a card of named cells, no word broken, no sideways scroll;
+    a module edit is listed in words (issue #20)."""
+    page = phone_page
+    harvard = Program.objects.get(slug=HARVARD)
+    log_in(page, staff_login)
+    assert page.goto(f"/admin/programs/program/{harvard.pk}/history/").status == 200
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the history scrolls sideways by {overflow}px at 390 px"
+    first = page.locator("#change-history tbody tr").first
+    expect(first.locator("td[data-label='Revert']")).to_have_text("This is the current version")
+    label = first.locator("td[data-label='Comment']")
+    # The cell's own words fit on one line: "Created", not "Create" over "d".
+    assert label.evaluate("e => e.getClientRects().length") == 1
+    box = label.bounding_box()
+    assert box["width"] > 200
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-program-history-390.png", full_page=True)
+
+
+def test_a_quote_is_picked_from_the_documents_sentences(page, staff_login):
+    """The citation row's picker offers the document's sentences as a native list (no
+    JavaScript needed); the picked sentence is saved word for word."""
+    jhu = Program.objects.get(slug=JHU)
+    sentence = "The AI in Healthcare Certificate Program is offered at $3,290."
+    document = new_page(f"Enrolment is open. {sentence} Seats are limited.")
+    log_in(page, staff_login)
+    open_program(page, jhu.name)
+    page.locator("#id_price_amount").fill("3290")
+    group = page.locator("#citations-group")
+    group.locator("summary").first.click()
+    group.get_by_role("button", name="Add another Citation").click()
+    new = group.locator(".inline-related.last-related").last.locator(
+        "xpath=preceding-sibling::div[1]"
+    )
+    new.locator("select[name$='-field']").select_option("price")
+    new.locator("select[name$='-document']").select_option(str(document.pk))
+    picker = new.locator("input[name$='-pick']")
+    options = page.locator(f"datalist#{picker.get_attribute('list')} option")
+    assert sentence in [options.nth(i).get_attribute("value") for i in range(options.count())]
+    picker.fill(sentence)  # what choosing it from the list puts in the box
+    old = [c.field for c in Citation.objects.filter(program=jhu)].index("price")
+    group.locator(f"input[name='citations-{old}-superseded']").check()
+    page.locator("#id_change_reason").fill("The provider's page gives $3,290")
+    save(page)
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    assert jhu.citations.get(field="price", superseded=False).quote == sentence

@@ -14,7 +14,7 @@ from django.urls import reverse
 from programs.models import Citation, Document, Program, Provider
 from tests.forms import browser_post, form_fields
 from tests.seed import ALL, HARVARD, JHU
-from tests.sourcing import cite_in_form
+from tests.sourcing import cite_in_form, new_page
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +251,57 @@ def test_a_revert_across_a_removed_sentence_says_so_and_writes_nothing(staff_cli
     text = " ".join(str(m) for m in response.context["messages"])
     assert "Nothing was changed" in text and "not in" in text
     assert not program.citations.filter(quote=sentence).exists()
+
+
+@pytest.mark.parametrize("slug", ALL)
+def test_each_citation_row_offers_its_documents_sentences_to_pick(staff_client, catalog, slug):
+    """Every row's picker names a list on the page, and that list holds the row's document's
+    sentences (so the seeded quotes that are whole sentences are among them)."""
+    program = Program.objects.get(slug=slug)
+    page = BeautifulSoup(staff_client.get(_change_url(program)).content, "html.parser")
+    citations = program.citations.select_related("document").in_bulk()
+    for row in range(len(citations)):
+        citation = citations[
+            int(page.find("input", attrs={"name": f"citations-{row}-id"})["value"])
+        ]
+        picker = page.find("input", attrs={"name": f"citations-{row}-pick"})
+        listed = page.find("datalist", id=picker["list"])
+        assert picker["list"] == f"sentences-{citation.document_id}"
+        options = [option["value"] for option in listed.find_all("option")]
+        assert options == citation.document.sentences()
+        if citation.quote in citation.document.sentences():
+            assert citation.quote in options
+    # A new row (the inline's empty form) lists the recent documents' sentences, named.
+    blank = page.find("input", attrs={"name": "citations-__prefix__-pick"})
+    recent = page.find("datalist", id=blank["list"])
+    assert {o.get_text() for o in recent.find_all("option")} >= {"the 2026 guide"}
+
+
+def test_a_picked_sentence_is_cited_word_for_word(staff_client, catalog):
+    program = Program.objects.get(slug=JHU)
+    document = new_page("The programme fee is $3,290. It includes every course.")
+    picked = "The programme fee is $3,290."
+    changes = cite_in_form(program, "price", "placeholder")
+    row = int(changes["citations-TOTAL_FORMS"]) - 1
+    changes |= {
+        "price_amount": "3290",
+        f"citations-{row}-document": str(document.pk),
+        f"citations-{row}-quote": "",
+        f"citations-{row}-pick": picked,
+    }
+    response = browser_post(staff_client, _change_url(program), "program_form", changes)
+    assert response.status_code == 302
+    assert program.citations.get(document=document).quote == picked
+    assert Program.objects.get(pk=program.pk).price_amount == 3290
+
+
+def test_a_citation_with_neither_quote_nor_pick_is_refused_beside_it(staff_client, catalog):
+    program = Program.objects.get(slug=JHU)
+    changes = cite_in_form(program, "price", "placeholder", supersede=False)
+    row = int(changes["citations-TOTAL_FORMS"]) - 1
+    changes[f"citations-{row}-quote"] = ""
+    response = browser_post(staff_client, _change_url(program), "program_form", changes)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    error = page.find("textarea", attrs={"name": f"citations-{row}-quote"}).find_parent("div")
+    assert "Type the sentence, or pick it from the list" in error.get_text(" ")

@@ -45,7 +45,7 @@ def shown_totals(client, program: Program) -> dict[str, str]:
         "detail_hours": _text(detail.find(id="fact-total_hours").dd),
         "card": _text(card.find("dt", string="Total cost").find_next_sibling("dd")),
         "compare": _text(cost_row.find_all("td")[0]),
-        "admin": _text(admin_row.find(class_="field-total_cost_display")),
+        "admin": _text(admin_row.find(class_="field-list_cost")),
     }
 
 
