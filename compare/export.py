@@ -15,8 +15,8 @@ def filename(extension: str, *, today: date | None = None) -> str:
 CSV_LEGEND = (
     "A blank value means the sources do not publish it (shown as Not published on the site). "
     "Each program's second column says who says so and how sure: according to the provider, "
-    "a hedge such as typically, a source's own view, about for approximate values, and the "
-    "year of an older source."
+    "a hedge such as typically, a source's own view, about for approximate values, the "
+    "year of an older source, and what a derived figure is derived from."
 )
 
 
@@ -59,7 +59,8 @@ def to_csv(table: Table) -> str:
     for row in table.rows:
         values = []
         for cell in row.cells:
-            values += [cell.value or "", cell.qualifier or ""]
+            says = "; ".join(filter(None, [cell.qualifier, cell.derived_from]))
+            values += [cell.value or "", says]
         writer.writerow([row.group, row.label, *values])
     return out.getvalue()
 
@@ -123,6 +124,7 @@ def to_json(table: Table, *, url: str) -> dict:
                         "value": cell.value,
                         "approximate": cell.approximate if cell.known else None,
                         "stated_by": cell.qualifier,
+                        "derived_from": cell.derived_from,
                         "best": cell.best,
                         "source": [_source(c) for c in cell.citations],
                         "source_date": sorted({c.document.date_label for c in cell.citations}),

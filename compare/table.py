@@ -38,6 +38,8 @@ class Cell:
     rankable: bool = True
     """False when the value rests only on a self-description or a hedge: never 'best'."""
     approximate: bool = False
+    derived_from: str | None = None
+    """What a derived figure is derived from ("Derived from the price per course × …")."""
     changed: bool = False
     """Shown differently than on the `?since=` date (issue #20); `was` is what it showed then."""
     was: str | None = None
@@ -136,6 +138,7 @@ def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
                     rankable=fact.settled_enough_to_rank,
                     approximate=fact.approximate,
                     empty_text=spec.unknown_text,
+                    derived_from=fact.derived_from,
                 )
             )
         row = Row(key=spec.key, label=spec.label, group=spec.group, cells=cells)

@@ -170,3 +170,31 @@ def weeks_at_pace(program, weekly_hours: Decimal | None) -> str | None:
     low, high = (math.ceil(h / weekly_hours) for h in hours)
     text = hour_range(Decimal(low), Decimal(high), unit="week" if high == 1 else "weeks")
     return f"about {text} at {number(weekly_hours)} hours a week"
+
+
+# What a derived figure is derived from (issue #20): shown wherever the figure is. None when the
+# figure is unknown or is itself a published figure (a whole-program price, a stated duration).
+
+
+def total_cost_derivation(program) -> str | None:
+    if program.total_cost is None or program.price_basis != "per_course":
+        return None
+    return "Derived from the price per course × the number of courses"
+
+
+def duration_derivation(program) -> str | None:
+    if program.duration_weeks is not None or program.total_weeks is None:
+        return None
+    return "Derived from the modules' lengths, added up"
+
+
+def total_hours_derivation(program) -> str | None:
+    if program.total_hours is None:
+        return None
+    return "Derived from the duration × the weekly hours"
+
+
+def price_per_hour_derivation(program) -> str | None:
+    if price_per_hour(program) is None:
+        return None
+    return "Derived from the total cost ÷ the total study hours"

@@ -33,6 +33,8 @@ class FactSpec:
     """What an unknown value says instead of "Not published" (for derived figures)."""
     paraphrase: bool = False
     """Free text in the site's words: shown as a paraphrase of its cited sentences (issue #20)."""
+    derived_from: Callable[[Program], str | None] = lambda program: None
+    """For a derived figure: what it is derived from, shown wherever it is (issue #20)."""
 
 
 _HEDGES = ("typically", "often", "may", "tend to", "likely")
@@ -76,6 +78,7 @@ class Fact:
     """Who says so and how sure, in words, from the fact's citations."""
     earlier: list[tuple[str | None, Citation]] = field(default_factory=list)
     """Superseded citations, each with the value its sentence gave: "earlier: $2,990"."""
+    derived_from: str | None = None
 
     @property
     def label(self) -> str:
@@ -153,6 +156,7 @@ FACTS: tuple[FactSpec, ...] = (
         ("price", "course_count"),
         note=display.cost_basis,
         number=lambda p: p.total_cost,
+        derived_from=display.total_cost_derivation,
     ),
     FactSpec(
         "duration",
@@ -163,6 +167,7 @@ FACTS: tuple[FactSpec, ...] = (
         # view of a module for administrators), which would mark the length as that view.
         ("duration_weeks",),
         number=lambda p: p.total_weeks,
+        derived_from=display.duration_derivation,
     ),
     FactSpec(
         "weekly_hours",
@@ -172,7 +177,14 @@ FACTS: tuple[FactSpec, ...] = (
         ("weekly_hours",),
         number=lambda p: p.most_weekly_hours,
     ),
-    FactSpec("total_hours", "Total study hours", COST_TIME, display.total_hours, ("weekly_hours",)),
+    FactSpec(
+        "total_hours",
+        "Total study hours",
+        COST_TIME,
+        display.total_hours,
+        ("weekly_hours",),
+        derived_from=display.total_hours_derivation,
+    ),
     FactSpec(
         "price_per_hour",
         "Price per study hour (derived)",
@@ -180,6 +192,7 @@ FACTS: tuple[FactSpec, ...] = (
         display.price_per_hour,
         ("price", "weekly_hours"),
         unknown_text="Cannot be derived: cost or study hours not published",
+        derived_from=display.price_per_hour_derivation,
     ),
     FactSpec(
         "format",
@@ -313,6 +326,7 @@ def facts_for(program: Program) -> list[Fact]:
                 citations=citations,
                 qualifiers=_qualifiers(value, citations, program),
                 earlier=[(support.stated_value(c), c) for c in earlier],
+                derived_from=spec.derived_from(program) if value is not None else None,
             )
         )
     return facts

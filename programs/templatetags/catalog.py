@@ -24,6 +24,12 @@ def total_cost(program):
 
 
 @register.filter
+def cost_parts(program):
+    """A derived total's parts, for a card: '3 courses × about $1,600' (issue #20)."""
+    return display.cost_basis(program) if display.total_cost_derivation(program) else None
+
+
+@register.filter
 def duration(program):
     return display.duration(program)
 

@@ -156,7 +156,12 @@ def test_csv_export(client, catalog):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0].startswith("A blank value means the sources do not publish it")
     total = next(r for r in rows[1:] if r[1] == "Total cost")
-    assert total[2:] == ["about $4,800", "", "", ""]
+    assert total[2:] == [
+        "about $4,800",
+        "Derived from the price per course × the number of courses",
+        "",
+        "",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -190,7 +190,8 @@ def test_csv_has_one_column_per_program_and_blank_unknowns(catalog):
         "IABAC: AI in Healthcare Certification (who says, how sure)",
     ]
     total = next(r for r in rows[1:] if r[1] == "Total cost")
-    assert total[2:] == ["about $4,800", "", "", ""]
+    derived = "Derived from the price per course × the number of courses"
+    assert total[2:] == ["about $4,800", derived, "", ""]
     framework = next(r for r in rows[1:] if r[1] == "Framework alignment")
     assert framework[3] == "“typically”, says the 2026 guide"
     assert framework[5] == "according to IABAC"

@@ -124,7 +124,9 @@ def test_money_for_an_unknown_amount_is_unknown():
 def test_modules_of_different_lengths_add_up_and_say_how_many_on_the_page(client):
     program = _modules(ProgramFactory(), "4", "6.5")
     assert display.duration(program) == "10.5 weeks (sum of 2 modules)"
-    assert _fact(client, program, "duration") == "10.5 weeks (sum of 2 modules)"
+    assert _fact(client, program, "duration") == (
+        "10.5 weeks (sum of 2 modules) Derived from the modules' lengths, added up"
+    )
 
 
 def test_modules_of_one_length_say_each_and_keep_about(client):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from programs.models import Module, Program
 from tests.factories import ModuleFactory, ProgramFactory
 from tests.forms import browser_post
-from tests.seed import ALL, HARVARD
+from tests.seed import ALL, HARVARD, JHU
 from tests.sourcing import cite_in_form
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_adding_and_removing_a_module_in_admin_recomputes_every_total(staff_clie
     assert shown["detail"].startswith("about $6,400 4 courses × about $1,600")
     assert shown["detail_duration"].startswith("about 20 weeks (4 modules")
     assert shown["detail_hours"].startswith("about 80–100 hours in total")
-    assert shown["card"] == "about $6,400"
+    assert shown["card"] == "about $6,400 (4 courses × about $1,600)"
     assert shown["compare"].startswith("about $6,400")
     assert shown["admin"].startswith("about $6,400")
 
@@ -107,7 +107,7 @@ def test_adding_and_removing_a_module_in_admin_recomputes_every_total(staff_clie
     assert response.status_code == 302
     program.refresh_from_db()
     assert program.course_count == 3
-    assert shown_totals(staff_client, program)["card"] == "about $4,800"
+    assert shown_totals(staff_client, program)["card"] == "about $4,800 (3 courses × about $1,600)"
 
 
 def test_the_course_count_is_read_only_once_modules_are_listed(staff_client, catalog):
@@ -157,7 +157,7 @@ def test_changing_the_per_course_price_and_every_module_together_is_accepted(sta
         changes,
     )
     assert response.status_code == 302
-    assert shown_totals(staff_client, program)["card"] == "about $5,100"
+    assert shown_totals(staff_client, program)["card"] == "about $5,100 (3 courses × about $1,700)"
 
 
 @pytest.mark.usefixtures("unchecked_support")
@@ -175,3 +175,40 @@ def test_the_seed_s_course_counts_match_its_modules(catalog):
     for program in Program.objects.prefetch_related("modules"):
         if program.modules.all():
             assert program.course_count == len(program.modules.all()), program
+
+
+DERIVED = {
+    "total_cost": "Derived from the price per course × the number of courses",
+    "duration": "Derived from the modules' lengths, added up",
+    "total_hours": "Derived from the duration × the weekly hours",
+    "price_per_hour": "Derived from the total cost ÷ the total study hours",
+}
+
+
+def test_each_derived_figure_says_what_it_is_derived_from_wherever_shown(client, catalog):
+    """Harvard's total, duration, study hours and price per hour are all derived (the guide
+    gives a per-course price, module lengths and weekly hours); Johns Hopkins' price and
+    duration are published as such, so they say nothing of the kind."""
+    harvard, jhu = Program.objects.get(slug=HARVARD), Program.objects.get(slug=JHU)
+    detail = BeautifulSoup(client.get(harvard.get_absolute_url()).content, "html.parser")
+    for key, words in DERIVED.items():
+        assert _text(detail.find(id=f"fact-{key}").select_one(".facts__derived")) == words
+    other = BeautifulSoup(client.get(jhu.get_absolute_url()).content, "html.parser")
+    for key in ("total_cost", "duration"):
+        assert other.find(id=f"fact-{key}").select_one(".facts__derived") is None
+
+    exported = client.get(reverse("compare:export_json"), {"programs": [HARVARD, JHU]}).json()
+    rows = {row["key"]: row["values"] for row in exported["rows"]}
+    for key, words in DERIVED.items():
+        assert rows[key][HARVARD]["derived_from"] == words
+    assert rows["total_cost"][JHU]["derived_from"] is None
+
+    compare = BeautifulSoup(
+        client.get(reverse("compare:index"), {"programs": [HARVARD, JHU]}).content, "html.parser"
+    )
+    cells = [
+        _text(td.select_one(".facts__derived"))
+        for td in compare.select(".compare-table td")
+        if td.select_one(".facts__derived")
+    ]
+    assert sorted(cells) == sorted(DERIVED.values())
