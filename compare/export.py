@@ -93,16 +93,23 @@ def _program(program: Program) -> dict:
     }
 
 
-def _source(citation) -> dict:
-    document = citation.document
+def _source(document, standing: str, quote: str) -> dict:
     return {
         "document": document.title,
         "document_date": document.published_on.isoformat() if document.published_on else None,
         "document_date_note": document.date_label,
         "promotes": document.promotes,
-        "standing": citation.standing,
-        "quote": citation.quote,
+        "standing": standing,
+        "quote": quote,
     }
+
+
+def _sources(cell) -> list[dict]:
+    """A cell's source sentences: its citations', and a role fit's own sentence."""
+    found = [_source(c.document, c.standing, c.quote) for c in cell.citations]
+    if cell.quote and cell.quote_source is not None:
+        found.append(_source(cell.quote_source, "assessment", cell.quote))
+    return found
 
 
 def to_json(table: Table, *, url: str) -> dict:
@@ -126,8 +133,12 @@ def to_json(table: Table, *, url: str) -> dict:
                         "stated_by": cell.qualifier,
                         "derived_from": cell.derived_from,
                         "best": cell.best,
-                        "source": [_source(c) for c in cell.citations],
-                        "source_date": sorted({c.document.date_label for c in cell.citations}),
+                        "source": _sources(cell),
+                        "source_date": sorted(
+                            {c.document.date_label for c in cell.citations}
+                            | ({cell.quote_source.date_label} if cell.quote_source else set())
+                        ),
+                        "note": cell.note,
                     }
                     for p, cell in zip(table.programs, row.cells, strict=True)
                 },

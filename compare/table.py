@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from programs import display, facts
-from programs.models import Citation, Program, Role, RoleFit
+from programs.models import Citation, Document, Program, Role, RoleFit
+from programs.roles import RoleFitFor, fit_for
 
 FIT_BY_ROLE = "Fit by role"
 SOURCES = "Sources"
@@ -38,6 +39,8 @@ class Cell:
     rankable: bool = True
     """False when the value rests only on a self-description or a hedge: never 'best'."""
     approximate: bool = False
+    quote_source: Document | None = None
+    """The document a `quote` (a role fit's sentence) is from."""
     derived_from: str | None = None
     """What a derived figure is derived from ("Derived from the price per course × …")."""
     changed: bool = False
@@ -148,25 +151,37 @@ def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
     return grouped
 
 
-def _fit_rows(programs: list[Program]) -> list[Row]:
-    """One row per role that any compared program is fitted to, from prefetched role fits."""
-    fits: dict[tuple[int, int], RoleFit] = {}
-    roles: dict[int, Role] = {}
-    for program in programs:
-        for fit in program.role_fits.all():
-            fits[(program.pk, fit.role_id)] = fit
-            roles[fit.role_id] = fit.role
+def _fit_cell(found: RoleFitFor | None) -> Cell:
+    """A role row's cell: the source's grading words, whose judgement, the sentence, and whom
+    the source meant when it is a wider or narrower role's fit."""
+    if found is None:
+        return Cell(value=None, empty_text="Not named for this role")
+    fit = found.fit
+    notes = [found.note.capitalize()] if found.note else []
+    if not fit.is_recommendation:
+        notes.append("A description of its audience, not a recommendation")
+    if fit.module_id:
+        notes.append(f"One module only: {fit.module.title}")
+    return Cell(
+        value=f"{fit.get_strength_display()}: {fit.words}",
+        note="; ".join(notes) or None,
+        quote=fit.rationale,
+        qualifier=f"says {fit.judge}",
+        quote_source=fit.source,
+        rankable=False,
+    )
+
+
+def _fit_rows(programs: list[Program], roles: list[Role]) -> list[Row]:
+    """One row per role any compared program is named for, itself or through its wider or
+    narrower role (physicians are clinicians): the same rule as the role pages."""
     rows = []
-    for role in sorted(roles.values(), key=lambda r: (r.position, r.name)):
-        cells = []
-        for program in programs:
-            fit = fits.get((program.pk, role.pk))
-            cells.append(
-                Cell(value=fit.get_fit_display(), quote=fit.rationale)
-                if fit
-                else Cell(value=None, empty_text="Not named for this role")
+    for role in sorted(roles, key=lambda r: (r.position, r.name)):
+        cells = [_fit_cell(fit_for(role, program.role_fits.all())) for program in programs]
+        if any(cell.known for cell in cells):
+            rows.append(
+                Row(key=f"role-{role.slug}", label=role.name, group=FIT_BY_ROLE, cells=cells)
             )
-        rows.append(Row(key=f"role-{role.slug}", label=role.name, group=FIT_BY_ROLE, cells=cells))
     return rows
 
 
@@ -202,21 +217,31 @@ SUMMARY_KEYS = (
 
 
 def _fit_summary(programs: list[Program]) -> Row:
+    """The print summary's one fit row: each role in the source's words, and who says so."""
     cells = []
     for program in programs:
         fits = sorted(program.role_fits.all(), key=RoleFit.reading_order)
         parts = [
-            f"{label}: {', '.join(f.role.name for f in fits if f.fit == kind)}"
-            for kind, label in RoleFit.Fit.choices
-            if any(f.fit == kind for f in fits)
+            f"{fit.role.name}: {fit.words}"
+            + (f" (one module only: {fit.module.title})" if fit.module_id else "")
+            + ("" if fit.is_recommendation else " (its audience, not a recommendation)")
+            for fit in fits
         ]
-        cells.append(Cell(value="; ".join(parts) if parts else None, empty_text="No role named"))
+        judges = sorted({f"says {fit.judge}" for fit in fits})
+        cells.append(
+            Cell(
+                value="; ".join(parts) if parts else None,
+                empty_text="No role named",
+                qualifier="; ".join(judges) or None,
+                rankable=False,
+            )
+        )
     return Row(key="fit", label="Fit by role", group=FIT_BY_ROLE, cells=cells)
 
 
 def build_summary(programs: list[Program]) -> Table:
     """The one-page version for a manager or a tuition request: key facts, no notes or quotes."""
-    full = build_table(programs)
+    full = build_table(programs, roles=[])  # one fit row of its own instead of one per role
     rows = {row.key: row for row in full.rows}
     keep = [rows[key] for key in SUMMARY_KEYS]
     for row in keep:
@@ -247,13 +272,26 @@ def _pace_row(programs: list[Program], weekly_hours: Decimal) -> Row:
     )
 
 
-def build_table(programs: list[Program], *, weekly_hours: Decimal | None = None) -> Table:
+def build_table(
+    programs: list[Program],
+    *,
+    weekly_hours: Decimal | None = None,
+    roles: list[Role] | None = None,
+    reader_role: str | None = None,
+) -> Table:
     """The comparison of these programs (loaded with `Program.objects.for_detail()`); with the
     reader's weekly hours, a derived row of weeks to finish at that pace."""
     grouped = _fact_rows(programs)
     if weekly_hours:
         grouped[facts.COST_TIME].append(_pace_row(programs, weekly_hours))
-    grouped[FIT_BY_ROLE] = _fit_rows(programs)
+    fit_rows = _fit_rows(programs, list(Role.objects.all()) if roles is None else roles)
+    if reader_role:
+        # The reader's own role (from the finder) first, and said to be theirs.
+        mine = [row for row in fit_rows if row.key == f"role-{reader_role}"]
+        for row in mine:
+            row.label = f"{row.label} (your role)"
+        fit_rows = mine + [row for row in fit_rows if row not in mine]
+    grouped[FIT_BY_ROLE] = fit_rows
     grouped[SOURCES] = _source_rows(programs)
     groups = [RowGroup(name, grouped[name]) for name in GROUP_ORDER if grouped.get(name)]
     return Table(programs=programs, groups=groups)

@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from compare import changes, export
 from compare.chart import build_chart
-from compare.finder import rank, shortlist
+from compare.finder import find
 from compare.forms import FinderForm, PaceForm, SinceForm
 from compare.selection import MAX_PROGRAMS, choices, select_programs
 from compare.table import build_summary, build_table
 from programs.caching import public_page
 from programs.facts import facts_for, questions_for
-from programs.models import Program, Role, role_families
+from programs.models import Program, Role
 
 
 def _notices(selection) -> list[str]:
@@ -58,12 +58,17 @@ def compare(request, *, template="compare/compare.html", summary=False):
             },
         )
 
+    reader_role = (request.GET.get("role") or "")[:60] or None
     pace = PaceForm(request.GET)
     weekly_hours = pace.weekly_hours()
     table = (
         build_summary(selection.programs)
         if summary
-        else build_table(selection.programs, weekly_hours=weekly_hours)
+        else build_table(
+            selection.programs,
+            weekly_hours=weekly_hours,
+            reader_role=reader_role,
+        )
     )
     since_form = SinceForm(request.GET)
     since = None
@@ -94,7 +99,15 @@ def compare(request, *, template="compare/compare.html", summary=False):
             "pace": pace,
             "since": since,
             "since_form": since_form,
-            "since_query": f"&since={day:%Y-%m-%d}" if since else "",
+            # What the toolbar's links keep besides the programs: the date and reader's role.
+            "kept_query": "".join(
+                f"&{urlencode({name: value})}"
+                for name, value in (
+                    ("since", f"{day:%Y-%m-%d}" if since else ""),
+                    ("role", reader_role or ""),
+                )
+                if value
+            ),
             # The print summary's way back: this comparison, marking what changes after today.
             "come_back_url": request.build_absolute_uri(
                 f"{reverse('compare:index')}?{query}&since={today:%Y-%m-%d}"
@@ -163,25 +176,30 @@ FINDER_COMPARE_TOP = 3
 
 @public_page
 def finder(request):
-    """Every program ranked against the reader's needs, each judgement explained."""
+    """Programs ranked for the reader's role and needs, each judgement explained."""
     roles = list(Role.objects.order_by("position", "name"))
     form = FinderForm(request.GET or None, roles=roles)
     needs = form.needs()
-    matches, considered = [], 0
-    if needs.asked:
-        families = role_families(roles)
-        programs, considered = shortlist(Program.objects.published().for_detail(), needs, families)
-        matches = rank(programs, needs, families)
-    top = [m.program.slug for m in matches[:FINDER_COMPARE_TOP]]
+    ranking = find(Program.objects.published().for_detail(), needs) if needs.asked else None
+    top = ranking.to_compare(FINDER_COMPARE_TOP) if ranking else []
+    carried = [("role", needs.role.slug)] if needs.role else []
+    carried += [("hours", str(needs.weekly_hours))] if needs.weekly_hours is not None else []
     return render(
         request,
         "compare/finder.html",
         {
             "form": form,
             "needs": needs,
-            "matches": matches,
-            "considered": considered,
-            "near_misses": [m for m in matches if m.near_misses],
-            "compare_top": _selection_query(top) if len(top) >= 2 else None,
+            "ranking": ranking,
+            "heading": ranking.heading(needs.role) if ranking else None,
+            "top": top,
+            "top_size": FINDER_COMPARE_TOP,
+            "compare_top": (
+                "&".join(
+                    [_selection_query([m.program.slug for m in top]), urlencode(carried)]
+                ).rstrip("&")
+                if len(top) >= 2
+                else None
+            ),
         },
     )

@@ -147,7 +147,7 @@ class RoleFitInline(admin.StackedInline):
     formfield_overrides = _COMPACT_TEXT
     extra = 0
     autocomplete_fields = ["role"]
-    fields = [("role", "fit", "source", "module"), "rationale"]
+    fields = [("role", "strength", "source", "module"), "rationale", ("grade", "condition")]
     classes = ["collapse"]
 
 
@@ -740,8 +740,8 @@ class CitationAdmin(CatalogueAdmin):
 
 @admin.register(RoleFit)
 class RoleFitAdmin(CatalogueAdmin):
-    list_display = ["program", "role", "fit", "source"]
-    list_filter = ["fit", "role"]
+    list_display = ["program", "role", "strength", "grade", "source"]
+    list_filter = ["strength", "role"]
     list_select_related = ["program", "role", "source"]
     autocomplete_fields = ["program", "role"]
 

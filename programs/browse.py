@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.http import QueryDict
 
-from programs import display
+from programs import display, limits
 from programs.filters import ProgramFilterSet
 from programs.models import Program, load_for_listing
 
@@ -66,8 +66,6 @@ class Relaxation:
     count: int
 
 
-NEAR_MISS_SHARE = Decimal("0.5")
-"""A program at most this share over a reader's limit is shown as a near miss."""
 NEAR_MISSES_SHOWN = 5
 
 
@@ -78,36 +76,36 @@ class NearMiss:
 
 
 def _gap(name: str, over: Decimal) -> str:
-    """How far over one limit, in words: '$990 over your budget'."""
+    """How far over one limit, in words: '$990 over your budget' (programs/limits.py)."""
     if name == "max_cost":
-        return f"{display.money(over, 'USD')} over your budget"
+        return limits.over_budget(over)
     if name == "max_hours":
-        return f"{display.number(over)} hour{'' if over == 1 else 's'} a week over your limit"
-    return f"{display.number(over)} week{'' if over == 1 else 's'} longer than your limit"
+        return limits.more_hours(over)
+    return limits.longer(over)
 
 
 def _near_misses(filterset: ProgramFilterSet) -> list[NearMiss]:
     """Programs that pass every other filter and miss a budget, hours or weeks limit by a
     little (at most NEAR_MISS_SHARE over), each with its gaps named."""
-    limits = filterset.active_limits
-    if not limits:
+    active = filterset.active_limits
+    if not active:
         return []
     data = filterset.form.cleaned_data
     within = Q()
     over = Q()
-    for name, annotation in limits.items():
+    for name, annotation in active.items():
         limit = data[name]
-        within &= Q(**{f"{annotation}__lte": limit * (1 + NEAR_MISS_SHARE)})
+        within &= Q(**{f"{annotation}__lte": limit * (1 + limits.NEAR_MISS_SHARE)})
         over |= Q(**{f"{annotation}__gt": limit})
     base = filterset.filtered(
-        Program.objects.published().select_related("provider"), exclude={*limits, "sort"}
+        Program.objects.published().select_related("provider"), exclude={*active, "sort"}
     )
-    programs = base.filter(within & over).order_by(*limits.values(), "name")[:NEAR_MISSES_SHOWN]
+    programs = base.filter(within & over).order_by(*active.values(), "name")[:NEAR_MISSES_SHOWN]
     misses = []
     for program in programs:
         gaps = [
             _gap(name, getattr(program, annotation) - data[name])
-            for name, annotation in limits.items()
+            for name, annotation in active.items()
             if getattr(program, annotation) > data[name]
         ]
         misses.append(NearMiss(program=program, gaps=gaps))

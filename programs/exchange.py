@@ -89,7 +89,7 @@ TOPICS_JOINED_BY = "; "
 YES, NO = "yes", "no"
 
 MODULE_KEYS = ("position", "title", "weeks", "weeks_is_approximate", "price_amount")
-ROLE_FIT_KEYS = ("role", "fit", "rationale", "source", "module")
+ROLE_FIT_KEYS = ("role", "strength", "grade", "condition", "rationale", "source", "module")
 CITATION_KEYS = ("field", "standing", "document", "quote")
 
 
@@ -127,7 +127,9 @@ def role_fits(program: Program) -> list[dict]:
     return [
         {
             "role": fit.role.slug,
-            "fit": fit.fit,
+            "strength": _text(fit.strength),
+            "grade": fit.grade,
+            "condition": fit.condition,
             "rationale": fit.rationale,
             "source": fit.source.title,
             "module": fit.module.position if fit.module_id else None,

@@ -43,6 +43,15 @@ OLD_SOURCE_DAYS = 365
 """A source dated more than this before the program was last checked is marked with its year."""
 
 
+def settles(citation: Citation, program: Program) -> bool:
+    """Whether a sentence can settle a fact enough to rank or judge it: not a provider's own
+    description, not a hedge, and not a document's word on the program it promotes. The same
+    rule in SQL: `Citation.objects.settling()`."""
+    document = citation.document
+    promoted = document.is_vendor and document.promotes == program.provider.short_name
+    return citation.standing not in _UNSURE and not promoted
+
+
 def standing_words(citation: Citation, program: Program) -> str | None:
     """Who says so and how sure, in words: 'according to IABAC', '“typically”, says …'."""
     document = citation.document
@@ -92,10 +101,13 @@ class Fact:
     def qualifier(self) -> str | None:
         return "; ".join(self.qualifiers) or None
 
+    settled: bool = True
+    """False when the value rests only on claims: a provider's own description, a hedge, or
+    what a document says of the very program it promotes (`settles`)."""
+
     @property
     def settled_enough_to_rank(self) -> bool:
-        """False when the value rests only on a provider's self-description or a hedge."""
-        return not self.citations or any(c.standing not in _UNSURE for c in self.citations)
+        return self.settled
 
     @property
     def approximate(self) -> bool:
@@ -327,6 +339,7 @@ def facts_for(program: Program) -> list[Fact]:
                 qualifiers=_qualifiers(value, citations, program),
                 earlier=[(support.stated_value(c), c) for c in earlier],
                 derived_from=spec.derived_from(program) if value is not None else None,
+                settled=not citations or any(settles(c, program) for c in citations),
             )
         )
     return facts

@@ -448,7 +448,7 @@ def _module_changes(module) -> list[Change]:
 
 
 CITATION_FIELDS = ("field", "quote", "standing", "superseded", "affirms")
-ROLE_FIT_FIELDS = ("role", "fit", "rationale")
+ROLE_FIT_FIELDS = ("strength", "grade", "condition", "rationale")
 
 
 def part_changes(program_records) -> dict[int, list[Change]]:
@@ -513,9 +513,9 @@ def _citation_changes(citation) -> list[Change]:
 def _role_fit_changes(fit) -> list[Change]:
     name = f"Role fit for {fit.role.name if fit.role else '?'}"
     if fit.history_type == "+" or fit.previous is None:
-        return [Change(label=name, old="—", new=f"added: {fit.get_fit_display()}")]
+        return [Change(label=name, old="—", new=f"added: {fit.words}")]
     if fit.history_type == "-":
-        return [Change(label=name, old=fit.get_fit_display(), new="removed")]
+        return [Change(label=name, old=fit.words, new="removed")]
     return _diff(fit.previous, fit, ROLE_FIT_FIELDS, prefix=f"{name} · ")
 
 
@@ -534,7 +534,7 @@ def part_labels(model, objs) -> list[str]:
     if model is Module:
         return [str(obj) for obj in objs]
     if model is RoleFit:
-        return [f"{obj.role}: {obj.get_fit_display()}" for obj in objs]
+        return [f"{obj.role}: {obj.words}" for obj in objs]
     return [
         f"{obj.get_field_display()}{' (superseded)' if obj.superseded else ''}: “{obj.quote}”"
         for obj in objs

@@ -377,16 +377,21 @@ def _sources_sentence(documents) -> str:
 
 
 def _fits(program: Program) -> list[RoleFit]:
-    """Role fits as the page lists them: primary matches first, then by role order."""
-    return sorted(
-        program.role_fits.all(), key=lambda fit: (fit.fit != RoleFit.Fit.PRIMARY, fit.role.position)
-    )
+    """Role fits as the page lists them: strongest first, then by role order."""
+    return sorted(program.role_fits.all(), key=RoleFit.reading_order)
 
 
 def _fit_words(fit: RoleFit) -> str:
-    """'Primary match, in the view of the 2026 guide (which promotes IABAC)'."""
-    source = _sources_sentence([fit.source]).removeprefix("Source: ").rstrip(".")
-    return f"{fit.get_fit_display()}, in the view of {source}"
+    """As the page shows a fit: '“a direct match” (Recommended for this role), says the 2026
+    guide (which promotes IABAC): “…sentence…”', with a one-module fit's caveat."""
+    module = (
+        f" The source recommends one module, not the whole program: {fit.module.title}."
+        if fit.module_id
+        else ""
+    )
+    return (
+        f"{fit.words} ({fit.get_strength_display()}), says {fit.judge}: “{fit.rationale}”{module}"
+    )
 
 
 def _online(program: Program) -> bool:

@@ -184,6 +184,12 @@ class Document(models.Model):
         return self.cite_as or self.title
 
     @property
+    def speaker(self) -> str:
+        """Who says what the document says, as every page and export names it: 'the 2026
+        guide (which promotes IABAC)'."""
+        return f"{self.short_name} (which {self.badge})" if self.badge else self.short_name
+
+    @property
     def badge(self) -> str | None:
         """The badge beside every quote from this document: what it promotes, if anything."""
         if not self.is_vendor:
@@ -885,16 +891,43 @@ class Module(models.Model):
 
 
 class RoleFit(models.Model):
-    """How a program fits a role, with the source's own words for why."""
+    """What a source says of a program for a role, in the source's own grading words (issue #21).
 
-    class Fit(models.TextChoices):
-        PRIMARY = "primary", "Primary match"
-        COMPLEMENT = "complement", "Complement"
+    `grade` and `condition` are the source's words, taken from `rationale`; `strength` is the
+    editor's reading of those words on one ordered scale, defined once here. A description of
+    a program's audience is recorded as such (`Strength.AUDIENCE`), never as a recommendation.
+    """
+
+    class Strength(models.IntegerChoices):
+        # Highest first: the order the finder ranks by and every page lists fits in.
+        RECOMMENDED = 4, "Recommended for this role"
+        OPTION = 3, "Named as an option for this role"
+        ADDITION = 2, "Named as an addition to another credential"
+        AUDIENCE = 1, "Its described audience includes this role (not a recommendation)"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="role_fits")
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="fits")
-    fit = models.CharField(max_length=20, choices=Fit.choices)
-    rationale = models.TextField(help_text="Quoted from the source.")
+    strength = models.PositiveSmallIntegerField(
+        choices=Strength.choices,
+        help_text="Read from the grading words: “a direct match”, “a natural fit”, “best suited "
+        "for” → recommended; “worth considering”, “a practical option”, “highly relevant” → an "
+        "option; “a practical complement”, “solid additions”, “pairing it with” → an addition; "
+        "a line describing who the program is for → its audience.",
+    )
+    grade = models.CharField(
+        "grading words",
+        max_length=200,
+        help_text="The source's own grading words, word for word from the sentence: “a direct "
+        "match”, “a practical complement”, “worth considering”.",
+    )
+    condition = models.CharField(
+        max_length=300,
+        null=True,
+        blank=True,
+        help_text="The source's condition, word for word, when it has one: “when the clinician "
+        "also manages teams, evaluates vendors, or contributes to AI governance decisions”.",
+    )
+    rationale = models.TextField("sentence", help_text="Quoted from the source.")
     source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="role_fits")
     module = models.ForeignKey(
         "Module",
@@ -908,23 +941,48 @@ class RoleFit(models.Model):
     history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
-        ordering = ["role", "fit", "program"]
+        ordering = ["role", "-strength", "program"]
         constraints = [
             models.UniqueConstraint(fields=["program", "role"], name="rolefit_unique_program_role"),
+            models.CheckConstraint(
+                condition=models.Q(strength__gte=1, strength__lte=4), name="rolefit_strength_known"
+            ),
+            *_not_blank("condition"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.program} — {self.role}: {self.get_fit_display()}"
+        return f"{self.program} — {self.role}: “{self.grade}”"
 
-    def reading_order(self) -> tuple[bool, int]:
-        """How every page lists a program's fits: primary matches before complements, then the
-        roles' own order. `primary_first()` is the same rule for the database."""
-        return (self.fit != self.Fit.PRIMARY, self.role.position)
+    @property
+    def is_recommendation(self) -> bool:
+        """False for a description of the program's audience: never shown as a recommendation."""
+        return self.strength != self.Strength.AUDIENCE
+
+    @property
+    def is_addition(self) -> bool:
+        return self.strength == self.Strength.ADDITION
+
+    @property
+    def words(self) -> str:
+        """The source's grading in its words: '“a natural fit” … “for licensed clinicians who
+        need CME credit as part of their professional recertification”'."""
+        graded = f"“{self.grade}”"
+        return f"{graded} … “{self.condition}”" if self.condition else graded
+
+    @property
+    def judge(self) -> str:
+        """Whose judgement it is: the sentence's speaker, with what it promotes."""
+        return self.source.speaker
+
+    def reading_order(self) -> tuple[int, int]:
+        """How every page lists a program's fits: strongest first, then the roles' own order.
+        `strongest_first()` is the same rule for the database."""
+        return (-self.strength, self.role.position)
 
     @classmethod
-    def primary_first(cls) -> Case:
-        """An ORDER BY term: primary matches before complements (`reading_order`, in SQL)."""
-        return Case(When(fit=cls.Fit.PRIMARY, then=0), default=1)
+    def strongest_first(cls) -> models.OrderBy:
+        """An ORDER BY term: the strongest grading first (`reading_order`, in SQL)."""
+        return models.F("strength").desc()
 
     def clean(self) -> None:
         super().clean()
@@ -934,6 +992,22 @@ class RoleFit(models.Model):
 
     def check_quote(self) -> None:
         check_quote(self, document_field="source", quote_field="rationale")
+        sentence = normalise_whitespace(self.rationale or "").lower()
+        for name in ("grade", "condition"):
+            words = normalise_whitespace(getattr(self, name) or "").lower()
+            if words and words not in sentence:
+                raise ValidationError(
+                    {name: "Use the sentence's own words, word for word: these are not in it."}
+                )
+
+
+class CitationQuerySet(models.QuerySet):
+    def settling(self, provider_short_name) -> "CitationQuerySet":
+        """Citations that can settle a fact (`programs.facts.settles`, in SQL): not a provider's
+        own description, not a hedge, not a document's word on the program it promotes."""
+        return self.exclude(
+            standing__in=(Citation.Standing.SELF_DESCRIBED, Citation.Standing.HEDGED)
+        ).exclude(document__is_vendor=True, document__promotes=provider_short_name)
 
 
 class Citation(models.Model):
@@ -1010,6 +1084,7 @@ class Citation(models.Model):
     )
 
     history = HistoricalRecords(bases=[Revisioned])
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "field", "pk"]

@@ -209,17 +209,17 @@ def role_detail(request, slug):
         )
         .select_related("source", "role", "module", "program__provider")
         .prefetch_related("program__modules")
-        .order_by(RoleFit.primary_first(), "program__name", "pk")
+        .order_by(RoleFit.strongest_first(), "program__name", "pk")
     )
     page = Paginator(fits, ROLE_PAGE_SIZE).get_page(request.GET.get("page"))
-    primary, complement = role_fits_for_page(role, list(page.object_list))
+    sections = role_fits_for_page(role, list(page.object_list))
     return render(
         request,
         "programs/role_detail.html",
         {
             "role": role,
-            "primary": primary,
-            "complement": complement,
+            "sections": sections,
+            "any_fits": any(fits for _, _, fits in sections),
             "page": page,
             "canonical_query": _page_query(page),
         },

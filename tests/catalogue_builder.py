@@ -78,7 +78,9 @@ def grow(total: int) -> None:
                 RoleFit(
                     program=p,
                     role=roles[int(p.slug.split("-")[1]) % len(roles)],
-                    fit=RoleFit.Fit.PRIMARY,
+                    strength=guide.strength,
+                    grade=guide.grade,
+                    condition=guide.condition,
                     rationale=guide.rationale,
                     source=guide.source,
                 )

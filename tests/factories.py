@@ -95,8 +95,9 @@ class RoleFitFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     role = factory.SubFactory(RoleFactory)
-    fit = RoleFit.Fit.PRIMARY
+    strength = RoleFit.Strength.RECOMMENDED
     rationale = "A synthetic reason."
+    grade = factory.LazyAttribute(lambda fit: fit.rationale.split()[0])
     source = factory.SubFactory(DocumentFactory, text=factory.SelfAttribute("..rationale"))
 
 

@@ -57,10 +57,10 @@ MUTATIONS = (
         ("tests/programs/test_list_page.py", "tests/programs/test_browse.py"),
     ),
     Mutation(
-        "primary fits before complements",
+        "strongest fits first",
         "programs/models.py",
-        "        return (self.fit != self.Fit.PRIMARY, self.role.position)",
-        "        return (self.fit == self.Fit.PRIMARY, self.role.position)",
+        "        return (-self.strength, self.role.position)",
+        "        return (self.strength, self.role.position)",
         ("tests/programs/test_pages.py",),
     ),
     Mutation(

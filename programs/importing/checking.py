@@ -291,6 +291,8 @@ class Checker:
             modules.append(module)
         return modules
 
+    FIT_VALUES = ("strength", "grade", "condition", "rationale")
+
     def role_fits(
         self, row: int, program: Program, items: list[dict], modules: list[Module]
     ) -> tuple[list[RoleFit], dict[int, int | None]]:
@@ -298,7 +300,7 @@ class Checker:
         positions = sorted(m.position for m in modules if m.position is not None)
         for number, item in enumerate(items, 1):
             where = f"role_fits, item {number}, "
-            values = self.read(row, where, RoleFit, ("fit", "rationale"), item)
+            values = self.read(row, where, RoleFit, self.FIT_VALUES, item)
             role = self.named(row, where, "role", item)
             source = self.named(row, where, "source", item)
             fit = RoleFit(program=program, role=role, source=source, **values)
@@ -323,7 +325,7 @@ class Checker:
                     )
                 roles[role.pk] = number
                 fit_modules[role.pk] = position
-            failed = {"fit", "rationale"} - set(values)
+            failed = set(self.FIT_VALUES) - set(values)
             self.clean(row, where, fit, exclude=failed | {"program", "role", "source", "module"})
             fits.append(fit)
         return fits, fit_modules

@@ -73,6 +73,9 @@ def module_parts(program: Program | None, modules: list[Module]) -> Parts:
     return parts
 
 
+FIT_FIELDS = ("strength", "grade", "condition", "rationale", "source_id")
+
+
 def fit_parts(program: Program | None, fits: list[RoleFit], positions: dict) -> Parts:
     """Role fits matched by role (one per program and role)."""
     existing = {fit.role_id: fit for fit in program.role_fits.all()} if program else {}
@@ -82,11 +85,12 @@ def fit_parts(program: Program | None, fits: list[RoleFit], positions: dict) -> 
         if old is None:
             parts.create.append(fit)
             continue
-        changed = _differences(old, fit, ("fit", "rationale", "source_id"))
+        changed = _differences(old, fit, FIT_FIELDS)
         if (old.module.position if old.module_id else None) != positions.get(fit.role_id):
             changed.append("module")
         if changed:
-            old.fit, old.rationale, old.source = fit.fit, fit.rationale, fit.source
+            for name in FIT_FIELDS:
+                setattr(old, name, getattr(fit, name))
             parts.update.append(old)
     parts.delete = list(existing.values())
     return parts

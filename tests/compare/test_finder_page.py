@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.catalogue_builder import grow
-from tests.seed import IABAC, JHU, STANFORD
+from tests.seed import HARVARD, IABAC, STANFORD
 
 pytestmark = pytest.mark.django_db
 
@@ -23,26 +23,56 @@ def test_without_answers_the_finder_asks_for_one(client, catalog):
     assert page.find(class_="empty")
 
 
-def test_a_nurse_leader_with_2000_sees_the_ranking_and_the_near_miss(client, catalog):
-    page = _get(client, role="nursing-leaders", budget="2000")
-    matches = page.find_all("li", class_="finder-match")
-    assert len(matches) == 6
-    assert matches[0]["id"] == f"match-{IABAC}"
-    unknown = matches[0].find("li", class_="judgement--unknown")
-    assert "Cost not published — ask the provider." in unknown.get_text()
-    near = page.find(id="near-misses")
-    assert "AI in Healthcare Certificate Program ($990 over budget)" in near.get_text()
-    jhu = page.find(id=f"match-{JHU}")
-    cost = [j for j in jhu.find_all("li", class_="judgement--not_met") if "budget" in j.get_text()]
-    assert "Costs $2,990: $990 over budget." in " ".join(cost[0].get_text(" ").split())
-    assert cost[0].find("details", class_="citation"), "the source sentence is one click away"
+def test_a_nurse_leader_with_3000_and_4_hours_is_told_what_the_sources_name(client, catalog):
+    page = _get(client, role="nursing-leaders", budget="3000", weekly_hours="4")
+    heading = " ".join(page.find(id="ranking").get_text().split())
+    assert heading == "The sources name 1 program for nursing leaders"
+    named = page.select("ol.finder-list > li.finder-match")
+    assert [li["id"] for li in named] == [f"match-{IABAC}"]
+    fit = named[0].select_one(".finder-match__fit")
+    assert "Its described audience includes this role (not a recommendation)" in fit.get_text()
+    assert "says the 2026 guide (which promotes IABAC)" in fit.get_text()
+    # No "Compare the top 3" of programs the page says the sources do not name for her.
+    assert not page.find(id="compare-top")
+    assert "nothing to compare it with" in page.find(id="compare-top-none").get_text()
+    apart = page.find("section", class_="finder-not-named")
+    harvard = apart.find(id=f"match-{HARVARD}")
+    lines = {
+        li.select_one(".judgement__criterion").get_text(strip=True): li
+        for li in harvard.select("li.judgement")
+    }
+    assert "judgement--low_end" in lines["Fits your weekly hours:"]["class"]
+    assert "$1,800 over your budget" in lines["Within your budget:"].get_text()
+    assert not page.find(id="near-misses")
 
 
-def test_compare_the_top_three_links_to_a_comparison(client, catalog):
-    page = _get(client, role="physicians", cme="on")
-    link = page.find("a", string="Compare the top 3")
-    assert link["href"].startswith("/compare/?programs=" + STANFORD)
-    assert link["href"].count("programs=") == 3
+def test_compare_the_top_three_carries_the_role_and_hours(client, catalog):
+    page = _get(client, role="physicians", cme="on", weekly_hours="2")
+    link = page.find(id="compare-top")
+    assert link.get_text(strip=True) == "Compare the top 3"
+    href = link["href"]
+    assert href.startswith("/compare/?programs=" + STANFORD)
+    assert href.count("programs=") == 3 and "role=physicians" in href and "hours=2" in href
+    compare = BeautifulSoup(client.get(href).content, "html.parser")
+    first_role_row = compare.select_one(".compare-table th.compare-table__label[scope=row]")
+    labels = [
+        th.get_text(" ", strip=True)
+        for th in compare.select(".compare-table th.compare-table__label[scope=row]")
+    ]
+    assert any(label.startswith("Physicians (your role)") for label in labels)
+    assert first_role_row is not None
+
+
+def test_an_administrator_sees_harvards_module_priced_as_the_module(client, catalog):
+    page = _get(client, role="hospital-administrators", budget="3000")
+    harvard = page.find(id=f"match-{HARVARD}")
+    text = " ".join(harvard.get_text(" ").split())
+    assert "one module, not the whole program: Innovation strategy (about 5 weeks" in text
+    budget = harvard.find("li", class_="judgement--met")
+    assert "The Innovation strategy module costs about $1,600: within your budget." in " ".join(
+        budget.get_text(" ").split()
+    )
+    assert "$1,800 over" not in page.get_text()
 
 
 @pytest.mark.parametrize(
@@ -65,7 +95,7 @@ def test_bad_answers_get_a_message_and_are_ignored(client, catalog, params):
     page = BeautifulSoup(response.content, "html.parser")
     field = next(iter(params))
     assert page.find(id=f"id_{field}-error"), "the message sits beside the field"
-    assert len(page.find_all("li", class_="finder-match")) == 6  # CME still ranks them
+    assert len(page.find_all("li", class_="finder-match")) == 6  # CME still judges them all
     assert "<script>" not in response.content.decode().replace("&lt;script&gt;", "")
 
 

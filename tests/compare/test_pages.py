@@ -15,10 +15,11 @@ from tests.seed import ALL, HARVARD, IABAC, JHU
 pytestmark = pytest.mark.django_db
 
 
-COMPARE_QUERIES = 6
+COMPARE_QUERIES = 7
 """The catalogue version (cache key, ETag and footer), programs with providers and topic names,
-modules, role fits, citations and the 'add a program' list (at most CHOICES_SHOWN): the same
-for 2 programs as for 5. At 6 the add list is not shown."""
+modules, role fits, citations, the roles (a row per role, through the role hierarchy) and the
+'add a program' list (at most CHOICES_SHOWN): the same for 2 programs as for 5. At 6 the add
+list is not shown."""
 
 
 def _get(client, slugs, **extra):
@@ -210,7 +211,7 @@ def test_print_summary(client, catalog):
     summary = page.select_one(".print-summary")
     assert summary.h1.get_text() == "AI in healthcare certifications: comparison summary"
     today = timezone.localdate()
-    assert summary.p.get_text().startswith(f"Prepared {today.day} {today:%B %Y} from certcatalog.")
+    assert summary.p.get_text().startswith(f"Prepared {today.day} {today:%B %Y} from certcatalog:")
     columns = [
         " ".join(th.get_text().split()) for th in summary.select("th.compare-table__program")
     ]

@@ -115,11 +115,27 @@ def test_shortest_duration_counts_module_totals(catalog):
     assert [cell.best for cell in row.cells] == [False, True, False]
 
 
-def test_fit_rows_name_primary_and_complement_with_the_reason(catalog):
+def test_fit_rows_give_the_sources_words_and_who_says_so(catalog):
     table = _table("stanford-ai-in-healthcare", IABAC)
     clinicians = _row(table, "role-clinicians")
-    assert [c.value for c in clinicians.cells] == ["Primary match", "Complement"]
+    # The guide: Stanford "is a natural fit for licensed clinicians who need CME credit…",
+    # IABAC "is a practical complement when the clinician also manages teams…".
+    assert [c.value for c in clinicians.cells] == [
+        "Recommended for this role: “a natural fit” … “for licensed clinicians who need CME "
+        "credit as part of their professional recertification”",
+        "Named as an addition to another credential: “a practical complement” … “when the "
+        "clinician also manages teams, evaluates vendors, or contributes to AI governance "
+        "decisions”",
+    ]
+    assert [c.qualifier for c in clinicians.cells] == [
+        "says the 2026 guide (which promotes IABAC)"
+    ] * 2
     assert "CME credit" in clinicians.cells[0].quote
+    assert clinicians.cells[0].quote_source.short_name == "the 2026 guide"
+    # Physicians are clinicians: the clinicians' fits stand in the physicians' row, marked.
+    physicians = _row(table, "role-physicians")
+    assert physicians.cells[0].note == "For clinicians, which includes physicians"
+    assert physicians.cells[0].value == clinicians.cells[0].value
     nursing = _row(table, "role-nursing-leaders")
     assert nursing.cells[0].value is None and nursing.cells[0].empty_text
     assert not nursing.differs
@@ -229,7 +245,11 @@ def test_summary_keeps_key_rows_without_quotes(catalog):
     assert "fit" in keys and "last_verified" in keys and "recognition" not in keys
     assert all(not cell.citations for row in summary.rows for cell in row.cells)
     fit = next(row for row in summary.rows if row.key == "fit")
-    assert fit.cells[1].value == "Primary match: Clinicians"
+    assert fit.cells[1].value == (
+        "Clinicians: “strong academic depth” … “for clinicians moving into leadership or "
+        "innovation roles”"
+    )
+    assert fit.cells[1].qualifier == "says the 2026 guide (which promotes IABAC)"
 
 
 def test_json_marks_a_free_program_as_priced_not_unknown(catalog):

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from programs import history
-from programs.models import Citation, Document, Program, Role
+from programs.models import Citation, Document, Program, Role, RoleFit
 from programs.sitemaps import ProgramSitemap
 from programs.sources import SOURCE_PROGRAMS_SHOWN
 from tests.catalogue_builder import grow
@@ -239,7 +239,8 @@ def test_later_pages_of_a_list_keep_their_page_number(client, catalog, path):
         program = ProgramFactory()
         program.role_fits.create(
             role=Role.objects.get(slug="clinicians"),
-            fit="primary",
+            strength=RoleFit.Strength.RECOMMENDED,
+            grade="match the domain",
             rationale=GUIDE_SENTENCE,
             source=Document.objects.get(pk=1),
         )

@@ -122,15 +122,23 @@ def test_iabac_facts(catalog):
         "healthcare-data-analytics",
         "predictive-modelling",
     }
-    fits = {f.role.slug: f.fit for f in p.role_fits.all()}
-    assert fits == {
-        "hospital-administrators": "primary",
-        "operations-managers": "primary",
-        "clinical-informatics": "primary",
-        "healthcare-data": "primary",
-        "nursing-leaders": "primary",
-        "clinicians": "complement",
+    # The guide's own grading words for each role; its audience line is no recommendation.
+    assert _grades(p) == {
+        "hospital-administrators": (RoleFit.Strength.RECOMMENDED, "a direct match"),
+        "operations-managers": (RoleFit.Strength.RECOMMENDED, "a direct match"),
+        "clinical-informatics": (RoleFit.Strength.OPTION, "a practical option"),
+        "healthcare-data": (RoleFit.Strength.OPTION, "a practical option"),
+        "nursing-leaders": (RoleFit.Strength.AUDIENCE, "The target audience is deliberately broad"),
+        "clinicians": (RoleFit.Strength.ADDITION, "a practical complement"),
     }
+
+
+def _grades(program) -> dict:
+    """Each role fit's strength and the source's grading words, which its sentence holds."""
+    for fit in program.role_fits.all():
+        assert fit.grade.lower() in fit.rationale.lower()
+        assert fit.condition is None or fit.condition in fit.rationale
+    return {f.role.slug: (f.strength, f.grade) for f in program.role_fits.all()}
 
 
 def test_harvard_facts(catalog):
@@ -148,11 +156,13 @@ def test_harvard_facts(catalog):
     assert (p.weekly_hours_min, p.weekly_hours_max) == (Decimal("4"), Decimal("5"))
     assert p.format == Program.Format.COHORT
     assert p.framework == Program.Framework.INSTITUTION_SPECIFIC
-    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {
-        "clinicians": "primary",
-        "healthcare-leaders": "primary",
-        "hospital-administrators": "complement",
+    assert _grades(p) == {
+        "clinicians": (RoleFit.Strength.RECOMMENDED, "strong academic depth"),
+        "healthcare-leaders": (RoleFit.Strength.RECOMMENDED, "best suited for"),
+        "hospital-administrators": (RoleFit.Strength.ADDITION, "solid additions"),
     }
+    innovation = p.role_fits.get(role__slug="hospital-administrators").module
+    assert innovation.title == "Innovation strategy"
 
 
 def test_johns_hopkins_facts(catalog):
@@ -165,7 +175,7 @@ def test_johns_hopkins_facts(catalog):
     assert p.duration_weeks == Decimal("10")
     assert p.prerequisites == "No prior programming experience required."
     assert p.format == Program.Format.COHORT
-    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {"clinicians": "primary"}
+    assert _grades(p) == {"clinicians": (RoleFit.Strength.RECOMMENDED, "strong academic depth")}
 
 
 def test_cedars_sinai_facts(catalog):
@@ -173,10 +183,10 @@ def test_cedars_sinai_facts(catalog):
     assert p.provider.kind == Provider.Kind.HEALTH_SYSTEM
     assert p.duration_weeks == Decimal("12")
     assert p.total_cost is None and p.assessment_type is None and p.format is None
-    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {
-        "operations-managers": "primary",
-        "clinical-informatics": "primary",
-        "hospital-administrators": "complement",
+    assert _grades(p) == {
+        "operations-managers": (RoleFit.Strength.OPTION, "highly relevant"),
+        "clinical-informatics": (RoleFit.Strength.OPTION, "highly relevant"),
+        "hospital-administrators": (RoleFit.Strength.ADDITION, "solid additions"),
     }
 
 
@@ -187,10 +197,10 @@ def test_stanford_facts(catalog):
     assert p.credential_kind == Program.CredentialKind.SPECIALIZATION
     assert p.assessment_type == Program.AssessmentType.COMPLETION_BASED
     assert p.total_cost is None and p.total_weeks is None
-    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {
-        "clinicians": "primary",
-        "clinical-informatics": "complement",
-        "healthcare-data": "complement",
+    assert _grades(p) == {
+        "clinicians": (RoleFit.Strength.RECOMMENDED, "a natural fit"),
+        "clinical-informatics": (RoleFit.Strength.ADDITION, "Pairing it with"),
+        "healthcare-data": (RoleFit.Strength.ADDITION, "Pairing it with"),
     }
 
 
@@ -207,7 +217,7 @@ def test_abaim_facts(catalog):
     assert (p.exam_questions, p.exam_minutes, p.exam_pass_mark) == (110, 120, 70)
     assert p.validity_months == 24
     assert p.is_proctored is None
-    assert {f.role.slug: f.fit for f in p.role_fits.all()} == {"physicians": "primary"}
+    assert _grades(p) == {"physicians": (RoleFit.Strength.OPTION, "worth considering")}
 
 
 def test_vendor_document_is_flagged(catalog):

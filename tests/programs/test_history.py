@@ -20,7 +20,9 @@ def _change_url(program) -> str:
 def _parts(program_id: int) -> dict:
     return {
         "modules": sorted(Module.objects.filter(program_id=program_id).values_list("pk", "weeks")),
-        "role_fits": sorted(RoleFit.objects.filter(program_id=program_id).values_list("pk", "fit")),
+        "role_fits": sorted(
+            RoleFit.objects.filter(program_id=program_id).values_list("pk", "strength")
+        ),
         "citations": sorted(Citation.objects.filter(program_id=program_id).values_list("pk")),
         "topics": sorted(
             Program.topics.through.objects.filter(program_id=program_id).values_list("topic_id")

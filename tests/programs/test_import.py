@@ -127,7 +127,9 @@ def catalogue() -> dict:
             "role_fits": sorted(
                 (
                     fit.role.slug,
-                    fit.fit,
+                    fit.strength,
+                    fit.grade,
+                    fit.condition,
                     fit.rationale,
                     fit.source.title,
                     fit.module.position if fit.module_id else None,
@@ -509,9 +511,9 @@ def _set_item(slug, column, index, key, value):
             id="unknown-role",
         ),
         pytest.param(
-            _set_item(IABAC, "role_fits", 0, "fit", "perfect"),
-            "row {iabac}, role_fits, item 1, fit: “perfect” is not one of: primary, complement.",
-            id="unknown-fit",
+            _set_item(IABAC, "role_fits", 0, "strength", "perfect"),
+            "row {iabac}, role_fits, item 1, strength: “perfect” is not a whole number.",
+            id="unknown-strength",
         ),
         pytest.param(
             _set_item(IABAC, "role_fits", 0, "module", 7),

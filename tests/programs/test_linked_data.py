@@ -254,9 +254,25 @@ def test_a_role_fit_says_whose_judgement_it_is(client, catalog):
     audience = course_data(client, Program.objects.get(slug=IABAC))["audience"]
     assert audience[0] == {
         "@type": "EducationalAudience",
-        "educationalRole": "Nursing leaders",
-        "description": "Primary match, in the view of the 2026 guide (which promotes IABAC)",
+        "educationalRole": "Hospital administrators",
+        "description": "“a direct match” (Recommended for this role), says the 2026 guide "
+        "(which promotes IABAC): “IABAC's AI healthcare certification is a direct match for "
+        "this audience, given its coverage of operational governance, AI evaluation, and "
+        "domain-specific decision-making.”",
     }
+    nursing = next(a for a in audience if a["educationalRole"] == "Nursing leaders")
+    assert nursing["description"].startswith(
+        "“The target audience is deliberately broad” (Its described audience includes this "
+        "role (not a recommendation)), says the 2026 guide (which promotes IABAC)"
+    )
+
+
+def test_a_one_module_fit_says_so_in_linked_data(client, catalog):
+    audience = course_data(client, Program.objects.get(slug=HARVARD))["audience"]
+    admins = next(a for a in audience if a["educationalRole"] == "Hospital administrators")
+    assert admins["description"].endswith(
+        "The source recommends one module, not the whole program: Innovation strategy."
+    )
 
 
 def test_modules_are_syllabus_sections_with_their_lengths(client, catalog):

@@ -41,7 +41,8 @@ def test_a_role_fit_cannot_recommend_another_programs_module():
     fit = RoleFit(
         program=program,
         role=RoleFactory(),
-        fit=RoleFit.Fit.COMPLEMENT,
+        strength=RoleFit.Strength.ADDITION,
+        grade="suits administrators",
         rationale=sentence,
         source=DocumentFactory(text=sentence),
         module=ModuleFactory(program=other, position=1),

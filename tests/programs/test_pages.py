@@ -2,7 +2,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from programs.models import Program, RoleFit
+from programs.models import Program
 from tests.catalogue_builder import grow
 from tests.seed import ALL
 
@@ -103,17 +103,48 @@ def test_home_is_a_fixed_size_summary(client, catalog, extra, django_assert_num_
     assert heading == ("All 6 programs" if not extra else f"6 of {6 + extra} programs")
 
 
-def test_detail_page_lists_primary_fits_before_complements_in_role_order(client, catalog):
-    """IABAC is a primary match for several roles and a complement for clinicians: the reader
-    sees the primary matches first, each group in the roles' own order."""
+def test_detail_page_lists_the_strongest_fits_first_in_the_sources_words(client, catalog):
+    """IABAC, by the guide: "a direct match" for administrators and operations managers, "a
+    practical option" for informatics and data professionals, "a practical complement" for
+    clinicians, and an audience line naming nursing leaders (no recommendation), in that
+    order, each role group in the roles' own order."""
     program = Program.objects.get(slug="iabac-ai-in-healthcare")
     page = BeautifulSoup(client.get(program.get_absolute_url()).content, "html.parser")
     shown = [
-        (item.select_one("a").get_text(strip=True), item.select_one(".badge").get_text(strip=True))
+        (
+            item.select_one(".fit-list__role").get_text(strip=True),
+            item.select_one(".fit__grade").get_text(" ", strip=True).split(" … ")[0],
+            item.select_one(".fit__words .badge").get_text(strip=True),
+            item.select_one(".facts__qualifier").get_text(strip=True),
+        )
         for item in page.select(".fit-list__item")
     ]
-    fits = sorted(program.role_fits.select_related("role"), key=lambda f: f.role.position)
-    expected = [(f.role.name, f.get_fit_display()) for f in fits if f.fit == RoleFit.Fit.PRIMARY]
-    expected += [(f.role.name, f.get_fit_display()) for f in fits if f.fit != RoleFit.Fit.PRIMARY]
-    assert shown == expected
-    assert shown[-1] == ("Clinicians", "Complement")
+    judge = "(says the 2026 guide (which promotes IABAC))"
+    assert shown == [
+        ("Hospital administrators", "“a direct match”", "Recommended for this role", judge),
+        ("Hospital operations managers", "“a direct match”", "Recommended for this role", judge),
+        (
+            "Clinical informatics professionals",
+            "“a practical option”",
+            "Named as an option for this role",
+            judge,
+        ),
+        (
+            "Healthcare data professionals",
+            "“a practical option”",
+            "Named as an option for this role",
+            judge,
+        ),
+        (
+            "Clinicians",
+            "“a practical complement”",
+            "Named as an addition to another credential",
+            judge,
+        ),
+        (
+            "Nursing leaders",
+            "“The target audience is deliberately broad”",
+            "Its described audience includes this role (not a recommendation)",
+            judge,
+        ),
+    ]

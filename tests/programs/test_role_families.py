@@ -19,8 +19,8 @@ def _section(page, heading_id: str):
 @pytest.mark.parametrize(
     ("own", "family"),
     [
-        (RoleFit.Fit.PRIMARY, RoleFit.Fit.COMPLEMENT),  # the page meets its own fit first
-        (RoleFit.Fit.COMPLEMENT, RoleFit.Fit.PRIMARY),  # the wider role's fit first
+        (RoleFit.Strength.RECOMMENDED, RoleFit.Strength.ADDITION),  # its own fit is stronger
+        (RoleFit.Strength.ADDITION, RoleFit.Strength.RECOMMENDED),  # the wider role's is
     ],
 )
 def test_a_program_fitted_to_a_role_and_its_wider_role_is_listed_once_by_its_own_fit(
@@ -32,11 +32,18 @@ def test_a_program_fitted_to_a_role_and_its_wider_role_is_listed_once_by_its_own
         Role.objects.get(slug="clinicians"),
     )
     for role, fit in ((physicians, own), (clinicians, family)):
-        RoleFitFactory(program=program, role=role, fit=fit, source_id=1, rationale=GUIDE_SENTENCE)
+        RoleFitFactory(
+            program=program,
+            role=role,
+            strength=fit,
+            grade="the domain",
+            source_id=1,
+            rationale=GUIDE_SENTENCE,
+        )
     response = client.get(reverse("programs:role", args=["physicians"]))
     page = BeautifulSoup(response.content, "html.parser")
     assert len(page.find_all(id=f"program-{program.slug}")) == 1
-    listed_in = "primary" if own == RoleFit.Fit.PRIMARY else "complement"
+    listed_in = "section-recommended" if own == RoleFit.Strength.RECOMMENDED else "section-addition"
     card = _section(page, listed_in).find(id=f"program-{program.slug}")
     assert card is not None
     assert not card.find_parent(class_="fit-grid__item").find(class_="badge--family")
