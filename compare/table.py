@@ -217,12 +217,15 @@ SUMMARY_KEYS = (
 
 
 def _fit_summary(programs: list[Program]) -> Row:
-    """The print summary's one fit row: each role in the source's words, and who says so."""
+    """The print summary's one fit row: each role in the source's grading words, and who
+    says so."""
     cells = []
     for program in programs:
         fits = sorted(program.role_fits.all(), key=RoleFit.reading_order)
+        # The grading words alone (the conditions and sentences are on the comparison page):
+        # the summary stays one landscape page for six programs.
         parts = [
-            f"{fit.role.name}: {fit.words}"
+            f"{fit.role.name}: “{fit.grade}”"
             + (f" (one module only: {fit.module.title})" if fit.module_id else "")
             + ("" if fit.is_recommendation else " (its audience, not a recommendation)")
             for fit in fits

@@ -19,10 +19,11 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.http import QueryDict
 
-from programs import display, limits
+from programs import display, limits, search
 from programs.filters import ProgramFilterSet
 from programs.models import Program, load_for_listing
 
@@ -170,6 +171,12 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     page.object_list = list(page.object_list)
     near_misses = _near_misses(filterset)
     load_for_listing([*page.object_list, *(miss.program for miss in near_misses)])
+    words = filterset.form.cleaned_data.get("q") if filterset.form.is_valid() else None
+    if words:
+        # Each result shows the source sentence that holds the reader's words (issue #21).
+        prefetch_related_objects(page.object_list, *search.hit_prefetch())
+        for program in page.object_list:
+            program.search_hits = search.matching_sentences(program, words)
 
     limits = filterset.active_limits
     for program in page.object_list:

@@ -10,10 +10,9 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from programs import display
+from programs import display, search
 from programs.models import SEARCH_CONFIG, Program, Provider, Role, RoleFit, Topic, family_ids
 
 NOT_PUBLISHED_VALUE = "unknown"
@@ -174,13 +173,18 @@ class ProgramFilterSet(django_filters.FilterSet):
             | Q(provider__name__icontains=value)
             | Q(provider__short_name__icontains=value)
             | Q(Exists(topics))
+            # What the sources say of it: cited and role-fit sentences, role names (issue #21).
+            | Q(search_text__icontains=value)
         )
-        if connection.vendor == "postgresql":
+        if search.full_text_available():
             # Stemmed, websearch-style matching ("governing" finds "governance") against the
             # stored search document (GIN-indexed), besides the substring matches above.
             match |= Q(
                 search_document=SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
             )
+        else:
+            # The same stemming (Snowball English) over the stored stems.
+            match |= search.Query.parse(value).condition()
         return match
 
     def _apply(self, queryset, name, value):

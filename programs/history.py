@@ -213,6 +213,8 @@ _HIDDEN = {
     "weekly_hours_value",
     "total_weeks_value",
     "search_document",
+    "search_text",
+    "search_stems",
 }
 _LABELS = {
     "price_amount": "Price",

@@ -607,8 +607,15 @@ class Program(models.Model):
         db_persist=True,
         verbose_name="most weekly hours",
     )
+    search_text = models.TextField(
+        default="",
+        blank=True,
+        editable=False,
+        help_text="What the sources say of the program, for search (programs/search.py).",
+    )
+    search_stems = models.TextField(default="", blank=True, editable=False)
     search_document = models.GeneratedField(
-        expression=SearchDocument("name", "summary", "best_for"),
+        expression=SearchDocument("name", "summary", "best_for", "search_text"),
         output_field=SearchVectorField(),
         db_persist=True,
         editable=False,
@@ -621,7 +628,13 @@ class Program(models.Model):
     history = HistoricalRecords(
         bases=[Revisioned],
         m2m_fields=[topics],
-        excluded_fields=["total_cost_value", "weekly_hours_value", "search_document"],
+        excluded_fields=[
+            "total_cost_value",
+            "weekly_hours_value",
+            "search_text",
+            "search_stems",
+            "search_document",
+        ],
     )
 
     class Meta:

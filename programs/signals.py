@@ -7,8 +7,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from programs import history, support
-from programs.models import Citation, Document, Module, Program, RoleFit
+from programs import history, search, support
+from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit
 
 
 @receiver(pre_save, sender=Citation)
@@ -45,6 +45,40 @@ def check_topic_support(sender, instance, action, reverse=False, pk_set=None, **
     if action.startswith("post_") and support.is_deferring():
         for program_id in (pk_set or ()) if reverse else (instance.pk,):
             support.touched(program_id)
+
+
+@receiver(post_save, sender=Program)
+@receiver(post_save, sender=Module)
+@receiver(post_save, sender=Citation)
+@receiver(post_save, sender=RoleFit)
+@receiver(post_delete, sender=Module)
+@receiver(post_delete, sender=Citation)
+@receiver(post_delete, sender=RoleFit)
+def follow_in_search(sender, instance, raw=False, **kwargs):
+    """What the sources say of a program is searchable as soon as it is written (issue #21);
+    loaddata (raw) is followed by one refresh of everything it loaded (seed_catalog)."""
+    if not raw:
+        search.touched(instance.pk if sender is Program else instance.program_id)
+
+
+@receiver(m2m_changed, sender=Program.topics.through)
+def follow_topics_in_search(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    if action.startswith("post_"):
+        for program_id in (pk_set or ()) if reverse else (instance.pk,):
+            search.touched(program_id)
+
+
+@receiver(post_save, sender=Provider)
+@receiver(post_save, sender=Role)
+def follow_renames_in_search(sender, instance, raw=False, created=False, **kwargs):
+    """A provider's or a role's new name finds its programs."""
+    if raw or created:
+        return
+    if sender is Provider:
+        ids = Program.objects.filter(provider=instance).values_list("pk", flat=True)
+    else:
+        ids = RoleFit.objects.filter(role=instance).values_list("program_id", flat=True)
+    search.refresh(ids)
 
 
 @receiver(pre_delete, sender=Program)

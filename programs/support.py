@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from programs import display
+from programs import display, search
 
 _WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -574,7 +574,7 @@ def deferred() -> Iterator[None]:
     touched: set[int] = set()
     token = _touched.set(touched)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search.batch():  # the search columns follow, once
             yield
             _touched.set(None)
             for program_id in sorted(touched):

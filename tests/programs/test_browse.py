@@ -120,7 +120,16 @@ def test_assessment_based_includes_proctored_exams(catalog):
         ("provider_kind=university&cme=yes", {"stanford-ai-in-healthcare"}),
         ("q=coursera", {"stanford-ai-in-healthcare"}),
         ("q=zzzz", set()),
-        ("q=Stanford", {"stanford-ai-in-healthcare"}),
+        # Stanford by name, and the programs whose source sentences name Stanford (issue #21).
+        (
+            "q=Stanford",
+            {
+                "stanford-ai-in-healthcare",
+                "harvard-ai-in-health-care",
+                "johns-hopkins-ai-in-healthcare",
+                "iabac-ai-in-healthcare",
+            },
+        ),
         ("q=predictive", {"iabac-ai-in-healthcare"}),
         ("max_weeks=10&hide_unpublished=on", {"johns-hopkins-ai-in-healthcare"}),
         ("max_hours=4&hide_unpublished=on", set()),

@@ -29,7 +29,8 @@ FILTERED = (
     [
         ("", LIST_QUERIES),
         (FILTERED, LIST_QUERIES + 1),
-        ("?q=ai&sort=-cost&max_weeks=20", LIST_QUERIES + 1),
+        # A search also reads the page's citations and role fits, to show matching sentences.
+        ("?q=ai&sort=-cost&max_weeks=20", LIST_QUERIES + 3),
         ("?role=clinicians&max_cost=2000", LIST_QUERIES + 1),
     ],
 )

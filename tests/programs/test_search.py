@@ -1,9 +1,9 @@
-"""The list page's search box: word stems and web-search syntax on PostgreSQL, substrings on both.
+"""The list page's search box: English word stems, `-word` and the sources' sentences on every
+database, besides substrings (issue #21).
 
-programs/filters.py adds PostgreSQL full-text search (the stored, GIN-indexed search document) to
-the substring matches every database runs. These tests run on both databases and assert what
-each one does; none is skipped, so a run on either database proves its own behaviour (CI runs
-the suite on SQLite and again on PostgreSQL).
+PostgreSQL answers from the stored, GIN-indexed search document; SQLite from the stored Snowball
+stems (programs/search.py). These tests run on both databases and expect the same answers;
+none is skipped, so a run on either database proves it (CI runs the suite on both).
 """
 
 import pytest
@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from programs.models import Program
+from tests.catalogue_builder import grow
 from tests.factories import ProgramFactory
 from tests.forms import as_post_data, form_fields
 
@@ -44,11 +45,9 @@ def governance():
     ProgramFactory(slug="unrelated", summary="Statistics for clinicians.")
 
 
-def test_a_search_finds_another_form_of_the_word_on_postgresql_only(client, governance):
-    """ "governing" is stemmed to "govern" on PostgreSQL, as "governance" is in the document;
-    SQLite matches substrings only, and "governing" is in no summary."""
-    expected = {"governance", "radiology"} if _full_text() else set()
-    assert _search(client, "governing") == expected
+def test_a_search_finds_another_form_of_the_word(client, governance):
+    """ "governing" is stemmed to "govern", as "governance" is in the document."""
+    assert _search(client, "governing") == {"governance", "radiology"}
 
 
 def test_part_of_a_word_finds_it_on_every_database(client, governance):
@@ -56,51 +55,105 @@ def test_part_of_a_word_finds_it_on_every_database(client, governance):
     assert _search(client, "GOVERN") == {"governance", "radiology"}
 
 
-def test_web_search_syntax_excludes_words_and_matches_phrases_on_postgresql(client, governance):
-    """`-word` leaves out programs that mention it; on SQLite the text is one substring that no
-    summary holds."""
-    expected = {"governance"} if _full_text() else set()
-    assert _search(client, '"ai governance" -radiology') == expected
+def test_web_search_syntax_excludes_words(client, governance):
+    """`-word` leaves out programs that mention it."""
+    assert _search(client, '"ai governance" -radiology') == {"governance"}
 
 
-def test_search_follows_an_edited_summary(client, governance):
-    """The search document is a generated column: an edit changes what the program is found by."""
-    Program.objects.filter(slug="governance").update(summary="Leading radiological AI projects.")
+def test_search_follows_an_edited_summary(client, governance, unchecked_support):
+    """An edit changes what the program is found by."""
+    program = Program.objects.get(slug="governance")
+    program.summary = "Leading radiological AI projects."
+    program.save()
     assert _search(client, "govern") == {"radiology"}
-    expected = {"governance", "radiology"} if _full_text() else {"governance"}
-    assert _search(client, "radiological") == expected
+    assert _search(client, "radiological") == {"governance", "radiology"}
 
 
-def test_best_for_is_searched_by_full_text_and_the_provider_by_substring(client):
-    """The stored document holds name, summary and "best for"; the substring matches read name,
-    summary, provider and topics. So "best for" words are found on PostgreSQL only."""
+def test_best_for_and_the_provider_are_searched(client):
     ProgramFactory(slug="leaders", summary="Short course.", best_for="Hospital administrators.")
     ProgramFactory(slug="other", summary="Short course.", provider__name="Northwind Institute")
-    assert _search(client, "administrators") == ({"leaders"} if _full_text() else set())
+    assert _search(client, "administrator") == {"leaders"}
     assert _search(client, "northwind") == {"other"}
 
 
 def test_search_operators_typed_as_text_are_harmless(client, governance):
     """PostgreSQL's websearch parser never raises on tsquery syntax; SQLite sees plain text."""
-    assert _search(client, "governance & | ! ( :* )") == (
-        {"governance", "radiology"} if _full_text() else set()
-    )
+    assert _search(client, "governance & | ! ( :* )") == {"governance", "radiology"}
 
 
-def test_a_search_adds_no_query_to_the_list_page(client, governance, django_assert_num_queries):
-    """The full-text condition is ORed into the page's own queries, never run on its own."""
-    with django_assert_num_queries(LIST_QUERIES):
-        response = client.get(reverse("programs:list"), {"q": "governance"})
+@pytest.mark.parametrize("extra", [0, 40])
+def test_a_search_adds_two_queries_whatever_the_catalogue(
+    client, governance, extra, django_assert_num_queries
+):
+    """The condition is in the page's own queries; the matching sentences shown beside the
+    results cost two more (the page's citations and role fits), at any catalogue size."""
+    grow(6 + extra)
+    with django_assert_num_queries(LIST_QUERIES + 2):
+        response = client.get(reverse("programs:list"), {"q": "radiology"})
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
     cards = {a["id"].removeprefix("program-") for a in page.select(".program-card__title a")}
-    assert cards == {"governance", "radiology"}
+    assert cards == {"radiology"}
 
 
-def test_the_stored_search_document_is_empty_on_sqlite_and_stemmed_on_postgresql():
+def test_the_stored_search_columns_hold_the_programs_words_stemmed():
     ProgramFactory(slug="doc", name="Clinical AI", summary="Governance.", best_for="Nurses.")
+    program = Program.objects.get(slug="doc")
+    assert {" clinic ", " ai ", " govern ", " nurs "} <= {
+        f" {s} " for s in program.search_stems.split()
+    }
     document = Program.objects.values_list("search_document", flat=True).get(slug="doc")
     if _full_text():
-        assert document == "'ai':2 'clinic':1 'govern':3 'nurs':4"
+        assert {"'ai'", "'clinic'", "'govern'", "'nurs'"} <= {
+            part.split(":")[0] for part in document.split()
+        }
     else:
         assert document == ""
+
+
+# What the sources say: the seed's sentences (issue #21). ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "slug", "sentence_start"),
+    [
+        # "…who need continuing education credit as part of their recertification requirements."
+        (
+            "recertification",
+            "stanford-ai-in-healthcare",
+            "Stanford's AI in Healthcare Specialization",
+        ),
+        # "The American Board of Artificial Intelligence in Medicine positions itself…"
+        ("board", "abaim-ai-in-medicine-certification", "The American Board of Artificial"),
+        # Only in a cited sentence: "…with a passing threshold of 70 correct answers…"
+        ("thresholds", "abaim-ai-in-medicine-certification", "The assessment is 110 questions"),
+        # IABAC's audience: "…clinical informatics professionals, nursing leaders, …"
+        ("nursing", "iabac-ai-in-healthcare", "The target audience is deliberately broad"),
+    ],
+)
+def test_the_sources_sentences_are_searched_and_shown(client, catalog, words, slug, sentence_start):
+    assert slug in _search(client, words)
+    page = BeautifulSoup(client.get(reverse("programs:list"), {"q": words}).content, "html.parser")
+    card = page.find(id=f"program-{slug}").find_parent("article")
+    hits = [q.get_text(" ", strip=True) for q in card.select(".program-card__hits blockquote p")]
+    assert any(hit.startswith(f"“{sentence_start}") for hit in hits), hits
+    assert words[:6].lower() in " ".join(hits).lower()
+    credit = card.select_one(".program-card__hits footer").get_text(" ", strip=True)
+    assert (
+        "Best AI Certifications for Healthcare Workers" in credit
+        or "Dinc" in credit
+        or ("Are There Certifications" in credit)
+    )
+
+
+def test_nursing_does_not_find_programs_no_source_names_for_nurses(client, catalog):
+    found = _search(client, "nursing")
+    assert "iabac-ai-in-healthcare" in found
+    assert "harvard-ai-in-health-care" not in found
+
+
+def test_a_role_name_finds_the_programs_fitted_to_it(client, catalog):
+    # The role "Hospital operations managers": IABAC ("a direct match") and Cedars-Sinai.
+    assert {"iabac-ai-in-healthcare", "cedars-sinai-applied-ai-health-systems"} <= _search(
+        client, "operations managers"
+    )

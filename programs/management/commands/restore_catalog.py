@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from programs import caching, history
+from programs import caching, history, search
 from programs.models import Program
 
 
@@ -26,6 +26,8 @@ class Command(BaseCommand):
             # edits: the history comes from the dump, exactly as it was.
             with override_settings(SIMPLE_HISTORY_ENABLED=False), caching.one_bump():
                 call_command("loaddata", dump, verbosity=0)
+            # loaddata sets topics mid-load, before the citations: search follows at the end.
+            search.refresh(Program.objects.values_list("pk", flat=True))
         # The version restored is the backup's, and pages cached since the backup was taken
         # can carry the very number it is bumped to: drop every cached page.
         cache.clear()

@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from programs import caching, history
+from programs import caching, history, search
+from programs.models import Program
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             with override_settings(SIMPLE_HISTORY_ENABLED=False), caching.one_bump():
                 call_command("loaddata", "catalog", verbosity=0)
             history.record_seed_history()
-        from programs.models import Program
+            search.refresh(Program.objects.values_list("pk", flat=True))
 
         self.stdout.write(
             self.style.SUCCESS(
