@@ -222,14 +222,17 @@ def _fit_summary(programs: list[Program]) -> Row:
     cells = []
     for program in programs:
         fits = sorted(program.role_fits.all(), key=RoleFit.reading_order)
-        # The grading words alone (the conditions and sentences are on the comparison page):
-        # the summary stays one landscape page for six programs.
-        parts = [
-            f"{fit.role.name}: “{fit.grade}”"
-            + (f" (one module only: {fit.module.title})" if fit.module_id else "")
-            + ("" if fit.is_recommendation else " (its audience, not a recommendation)")
-            for fit in fits
-        ]
+        # The grading words alone, each once with the roles it is said of (the conditions and
+        # sentences are on the comparison page): the summary stays one landscape page.
+        graded: dict[str, list[str]] = {}
+        for fit in fits:
+            role = fit.role.name
+            if fit.module_id:
+                role += f" (one module only: {fit.module.title})"
+            # An audience line is no grading: named as what it is, not by its opening words.
+            grade = f"“{fit.grade}”" if fit.is_recommendation else "its described audience"
+            graded.setdefault(grade, []).append(role)
+        parts = [f"{grade}: {', '.join(roles)}" for grade, roles in graded.items()]
         judges = sorted({f"says {fit.judge}" for fit in fits})
         cells.append(
             Cell(
@@ -239,7 +242,14 @@ def _fit_summary(programs: list[Program]) -> Row:
                 rankable=False,
             )
         )
-    return Row(key="fit", label="Fit by role", group=FIT_BY_ROLE, cells=cells)
+    row = Row(key="fit", label="Fit by role", group=FIT_BY_ROLE, cells=cells)
+    said = {cell.qualifier for cell in cells if cell.known}
+    if len(said) == 1:
+        # One judge for every fit compared: said once, beside the row's name.
+        row.label = f"Fit by role ({said.pop()})"
+        for cell in cells:
+            cell.qualifier = None
+    return row
 
 
 def build_summary(programs: list[Program]) -> Table:

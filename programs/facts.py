@@ -47,26 +47,37 @@ def settles(citation: Citation, program: Program) -> bool:
     """Whether a sentence can settle a fact enough to rank or judge it: not a provider's own
     description, not a hedge, and not a document's word on the program it promotes. The same
     rule in SQL: `Citation.objects.settling()`."""
+    return citation.standing not in _UNSURE and not promotes_it(citation, program)
+
+
+def promotes_it(citation: Citation, program: Program) -> bool:
+    """The sentence is from a document that promotes this very program."""
     document = citation.document
-    promoted = document.is_vendor and document.promotes == program.provider.short_name
-    return citation.standing not in _UNSURE and not promoted
+    return document.is_vendor and document.promotes == program.provider.short_name
 
 
 def standing_words(citation: Citation, program: Program) -> str | None:
-    """Who says so and how sure, in words: 'according to IABAC', '“typically”, says …'."""
+    """Who says so and how sure, in words, naming the sentence's speaker (issue #21):
+    'according to IABAC, as the 2026 guide reports', '“typically”, says the 2026 guide (which
+    promotes IABAC)', 'says the 2026 guide (which promotes IABAC)' for a promoter's plain word
+    on its own program."""
     document = citation.document
+    speaker = document.speaker
     match citation.standing:
         case Citation.Standing.SELF_DESCRIBED:
-            return f"according to {program.provider.short_name}"
+            provider = program.provider.short_name
+            if document.publisher in (program.provider.name, provider):
+                return f"according to {provider}"
+            return f"according to {provider}, as {document.short_name} reports"
         case Citation.Standing.HEDGED:
             quote = citation.quote.lower()
             hedge = next((h for h in _HEDGES if f" {h} " in f" {quote} "), "hedged")
-            return f"“{hedge}”, says {document.short_name}"
+            return f"“{hedge}”, says {speaker}"
         case Citation.Standing.ASSESSMENT:
-            return f"in the view of {document.short_name}"
+            return f"in the view of {speaker}"
         case Citation.Standing.APPROXIMATE:
             return "approximate"
-    return None
+    return f"says {speaker}" if promotes_it(citation, program) else None
 
 
 def source_age_words(citation: Citation, program: Program) -> str | None:

@@ -91,7 +91,8 @@ def course(program: Program, *, page_url: str) -> dict:
         "sameAs": program.url,
         "offers": _offer(program, facts),
         "hasCourseInstance": _course_instance(program, facts),
-        "timeRequired": _weeks(program.total_weeks),
+        # An exact duration only where the source gives one: "about 15 weeks" is no P15W.
+        "timeRequired": None if program.weeks_are_approximate else _weeks(program.total_weeks),
         "educationalCredentialAwarded": _credential(program, facts),
         "coursePrerequisites": _statement(facts, ("prerequisites",), label=False),
         "about": [{"@type": "Thing", "name": name} for name in program.topic_list],
@@ -206,7 +207,7 @@ def _syllabus(module, program: Program) -> dict:
             "@type": "Syllabus",
             "name": module.title,
             "description": display.module_details(module, program),
-            "timeRequired": _weeks(module.weeks),
+            "timeRequired": None if module.weeks_is_approximate else _weeks(module.weeks),
         }
     )
 
@@ -276,11 +277,13 @@ def _ctdl_duration(program: Program, facts: dict[str, Fact]) -> list[dict] | Non
     if weeks is None:
         return None
     return [
-        {
-            "@type": "ceterms:DurationProfile",
-            "ceterms:exactDuration": _weeks(weeks),
-            "ceterms:description": _lang(_statement(facts, DURATION_FACTS)),
-        }
+        _known(
+            {
+                "@type": "ceterms:DurationProfile",
+                "ceterms:exactDuration": None if program.weeks_are_approximate else _weeks(weeks),
+                "ceterms:description": _lang(_statement(facts, DURATION_FACTS)),
+            }
+        )
     ]
 
 

@@ -31,6 +31,7 @@ def with_citing_programs(documents: list[Document]) -> list[Document]:
         .only(
             *("field", "standing", "quote", "document_id", "program__name", "program__slug"),
             "program__provider__short_name",
+            "program__provider__name",
         )
         .order_by("document_id", "program__name", "program_id", "pk")
     )

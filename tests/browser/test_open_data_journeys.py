@@ -31,7 +31,7 @@ def test_a_reader_downloads_the_programs_they_filtered(page):
     assert [row["name"] for row in rows] == shown
     iabac = next(row for row in rows if row["slug"] == "iabac-ai-in-healthcare")
     assert iabac["price_amount"] == ""  # not published: empty, never 0
-    assert iabac["format: who says, how sure"] == "according to IABAC"
+    assert iabac["format: who says, how sure"] == "according to IABAC, as the 2026 guide reports"
 
     with page.expect_download() as download_info:
         download_line.get_by_role("link", name="JSON").click()

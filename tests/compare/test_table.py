@@ -83,14 +83,22 @@ def test_a_hedged_or_self_described_value_is_never_ranked_alone(catalog):
     )
     row = _row(_table(HARVARD, JHU, IABAC), "total_cost")
     assert not any(cell.best for cell in row.cells)
-    assert row.cells[1].qualifier == "according to Johns Hopkins"
+    assert row.cells[1].qualifier == "according to Johns Hopkins, as the 2026 guide reports"
+
+
+IABAC_FRAMEWORK_SAYS = (
+    "according to IABAC, as the 2026 guide reports; says the 2026 guide (which promotes IABAC)"
+)
+"""IABAC's framework: "According to IABAC's published program documentation…" (IABAC's word,
+as the guide reports it) and "IABAC aligns its credential structure…" (the guide's own word on
+the program it promotes)."""
 
 
 def test_cells_say_who_says_so_and_how_sure(catalog):
     table = _table(HARVARD, JHU, IABAC, "abaim-ai-in-medicine-certification")
     framework = _row(table, "framework").cells
-    assert framework[0].qualifier == "“typically”, says the 2026 guide"
-    assert framework[2].qualifier == "according to IABAC"
+    assert framework[0].qualifier == "“typically”, says the 2026 guide (which promotes IABAC)"
+    assert framework[2].qualifier == IABAC_FRAMEWORK_SAYS
     recognition = _row(table, "recognition").cells[0].qualifier
     assert "in the view of the 2026 guide" in recognition
     assert "in the view of Dinc's 2022 essay" in recognition
@@ -209,8 +217,8 @@ def test_csv_has_one_column_per_program_and_blank_unknowns(catalog):
     derived = "Derived from the price per course × the number of courses"
     assert total[2:] == ["about $4,800", derived, "", ""]
     framework = next(r for r in rows[1:] if r[1] == "Framework alignment")
-    assert framework[3] == "“typically”, says the 2026 guide"
-    assert framework[5] == "according to IABAC"
+    assert framework[3] == "“typically”, says the 2026 guide (which promotes IABAC)"
+    assert framework[5] == IABAC_FRAMEWORK_SAYS
 
 
 def test_json_uses_null_for_unknown_never_zero(catalog):
@@ -226,7 +234,7 @@ def test_json_uses_null_for_unknown_never_zero(catalog):
     assert jhu_total["approximate"] is False and total["values"][IABAC]["approximate"] is None
     assert jhu_total["source_date"] == ["undated; its text says 2026"]
     framework = next(r for r in data["rows"] if r["key"] == "framework")["values"]
-    assert framework[IABAC]["stated_by"] == "according to IABAC"
+    assert framework[IABAC]["stated_by"] == IABAC_FRAMEWORK_SAYS
     assert framework[IABAC]["source"][0]["promotes"] == "IABAC"
 
 
@@ -245,8 +253,12 @@ def test_summary_keeps_key_rows_without_quotes(catalog):
     assert "fit" in keys and "last_verified" in keys and "recognition" not in keys
     assert all(not cell.citations for row in summary.rows for cell in row.cells)
     fit = next(row for row in summary.rows if row.key == "fit")
-    assert fit.cells[1].value == "Clinicians: “strong academic depth”"
-    assert fit.cells[1].qualifier == "says the 2026 guide (which promotes IABAC)"
+    # Grading words, each once with its roles; one judge for all, said once by the row.
+    assert fit.cells[1].value == "“strong academic depth”: Clinicians"
+    assert fit.label == "Fit by role (says the 2026 guide (which promotes IABAC))"
+    iabac = fit.cells[2].value
+    assert iabac.startswith("“a direct match”: Hospital administrators, Hospital operations")
+    assert iabac.endswith("its described audience: Nursing leaders")
 
 
 def test_json_marks_a_free_program_as_priced_not_unknown(catalog):

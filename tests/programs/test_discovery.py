@@ -372,7 +372,10 @@ def test_a_source_says_who_is_described_in_the_provider_s_own_words(client, cata
     article = _article(client.get(reverse("programs:sources")), document)
     item = article.find("li", id=f"doc-1-{citation.program.slug}")
     qualifiers = {q.get_text() for q in item.find_all(class_="facts__qualifier")}
-    assert f"(according to {citation.program.provider.short_name})" in qualifiers
+    assert (
+        f"(according to {citation.program.provider.short_name}, as the 2026 guide reports)"
+        in qualifiers
+    )
 
 
 def _cite_guide(programs) -> None:
