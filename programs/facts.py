@@ -80,6 +80,18 @@ def standing_words(citation: Citation, program: Program) -> str | None:
     return f"says {speaker}" if promotes_it(citation, program) else None
 
 
+def summary_voice(program: Program) -> str | None:
+    """Whose description a program's summary paraphrases, when no independent source gives
+    it: 'As the 2026 guide (which promotes IABAC) describes it', 'As ABAIM describes itself'
+    (issue #21). The page header, meta and Open Graph descriptions say it with the summary."""
+    cited = [c for c in program.citations.all() if c.field == "summary" and not c.superseded]
+    if not cited or any(settles(c, program) for c in cited):
+        return None
+    if all(promotes_it(c, program) for c in cited):
+        return f"As {cited[0].document.speaker} describes it"
+    return f"As {program.provider.short_name} describes itself, by {cited[0].document.short_name}"
+
+
 def source_age_words(citation: Citation, program: Program) -> str | None:
     """'from a 2022 source' when the document is dated well before the facts were checked."""
     published = citation.document.published_on

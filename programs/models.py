@@ -228,11 +228,16 @@ class Document(models.Model):
             *self.citations.select_related("program").order_by("program__name", "pk"),
             *self.role_fits.select_related("program", "role").order_by("program__name", "pk"),
         ]
-        return [
+        orphaned = [
             f"{obj.program} · {obj.get_field_display() if isinstance(obj, Citation) else obj.role}:"
             f" “{obj.quote if isinstance(obj, Citation) else obj.rationale}”"
             for obj in quoted
             if not self.contains_quote(obj.quote if isinstance(obj, Citation) else obj.rationale)
+        ]
+        return orphaned + [
+            f"Role “{role}” · description: “{role.description}”"
+            for role in self.role_descriptions.order_by("position")
+            if not self.contains_quote(role.description)
         ]
 
     def clean(self) -> None:
@@ -350,7 +355,20 @@ class Role(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = OptionalTextField(null=True, blank=True)
+    description = OptionalTextField(
+        null=True,
+        blank=True,
+        help_text="A source's sentence about this role, word for word: pages quote it with its "
+        "source, never as the site's own words.",
+    )
+    description_source = models.ForeignKey(
+        "Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_descriptions",
+        help_text="The document the description is quoted from.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     parent = models.ForeignKey(
         "self",
@@ -371,6 +389,17 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.description and self.description_source_id is None:
+            raise ValidationError(
+                {"description_source": "Name the document this description is quoted from."}
+            )
+        self.check_quote()
+
+    def check_quote(self) -> None:
+        check_quote(self, document_field="description_source", quote_field="description")
 
     def get_absolute_url(self) -> str:
         return reverse("programs:role", kwargs={"slug": self.slug})
@@ -1158,9 +1187,18 @@ def footer_facts() -> dict:
                 "author": doc.author,
                 "badge": doc.badge,
                 "date_label": doc.date_label,
+                "promotes": doc.promotes if doc.is_vendor else None,
+                "short_name": doc.short_name,
             }
             for doc in Document.objects.order_by("pk").only(
-                "pk", "title", "is_vendor", "promotes", "author", "published_on", "date_note"
+                "pk",
+                "title",
+                "is_vendor",
+                "promotes",
+                "author",
+                "published_on",
+                "date_note",
+                "cite_as",
             )
         ],
     }

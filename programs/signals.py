@@ -13,6 +13,7 @@ from programs.models import Citation, Document, Module, Program, Provider, Role,
 
 @receiver(pre_save, sender=Citation)
 @receiver(pre_save, sender=RoleFit)
+@receiver(pre_save, sender=Role)
 def refuse_quotes_not_in_their_source(sender, instance, **kwargs):
     """No path may store a quote its document does not contain (issue #8)."""
     instance.check_quote()

@@ -9,7 +9,7 @@ from programs import exports, history, linked_data
 from programs import sources as sources_page
 from programs.browse import browse
 from programs.caching import public_page
-from programs.facts import facts_for, group_facts, questions_for
+from programs.facts import summary_voice, facts_for, group_facts, questions_for
 from programs.forms import ChangesForm
 from programs.models import Program, Role, RoleFit, family_ids
 from programs.roles import role_fits_for_page
@@ -44,6 +44,7 @@ def program_detail(request, slug):
             "groups": group_facts(facts),
             "questions": questions_for(facts),
             "fits": fits,
+            "summary_voice": summary_voice(program),
             "summary_citations": [
                 c
                 for c in program.citations.all()
@@ -199,7 +200,9 @@ def role_list(request):
 
 @public_page
 def role_detail(request, slug):
-    roles = list(Role.objects.all())
+    roles = list(
+        Role.objects.select_related("description_source").defer("description_source__text")
+    )
     role = next((r for r in roles if r.slug == slug), None)
     if role is None:
         raise Http404("No role by that name.")

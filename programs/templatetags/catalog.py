@@ -24,6 +24,17 @@ def total_cost(program):
 
 
 @register.filter
+def promoted_by(program, sources):
+    """The catalogue's sources that promote this program (from the footer facts, no query):
+    a card says so, since their words on it are the promoter's (issue #21)."""
+    return [
+        source.get("short_name") or source["title"]
+        for source in sources or ()
+        if source.get("promotes") and source.get("promotes") == program.provider.short_name
+    ]
+
+
+@register.filter
 def cost_parts(program):
     """A derived total's parts, for a card: '3 courses × about $1,600' (issue #20)."""
     return display.cost_basis(program) if display.total_cost_derivation(program) else None
