@@ -59,7 +59,9 @@ def to_csv(table: Table) -> str:
     for row in table.rows:
         values = []
         for cell in row.cells:
-            says = "; ".join(filter(None, [cell.qualifier, cell.derived_from]))
+            # Who says so, what a derived figure comes from, and a role fit's caveats.
+            caveat = cell.note if row.key.startswith("role-") else None
+            says = "; ".join(filter(None, [cell.qualifier, cell.derived_from, caveat]))
             values += [cell.value or "", says]
         writer.writerow([row.group, row.label, *values])
     return out.getvalue()

@@ -25,7 +25,7 @@ from django.http import QueryDict
 
 from programs import display, limits, search
 from programs.filters import ProgramFilterSet
-from programs.models import Program, load_for_listing
+from programs.models import Program, RoleFit, family_ids, load_for_listing
 
 PAGE_SIZE = 25
 FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
@@ -101,7 +101,11 @@ def _near_misses(filterset: ProgramFilterSet) -> list[NearMiss]:
     base = filterset.filtered(
         Program.objects.published().select_related("provider"), exclude={*active, "sort"}
     )
-    programs = base.filter(within & over).order_by(*active.values(), "name")[:NEAR_MISSES_SHOWN]
+    # Not a program the list already holds (one kept by a one-module fit's price, say).
+    kept = filterset.conditions(exclude={"sort"})
+    programs = base.filter(within & over & ~kept).order_by(*active.values(), "name")[
+        :NEAR_MISSES_SHOWN
+    ]
     misses = []
     for program in programs:
         gaps = [
@@ -171,6 +175,7 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     page.object_list = list(page.object_list)
     near_misses = _near_misses(filterset)
     load_for_listing([*page.object_list, *(miss.program for miss in near_misses)])
+    _note_module_fits(filterset, page.object_list)
     words = filterset.form.cleaned_data.get("q") if filterset.form.is_valid() else None
     if words:
         # Each result shows the source sentence that holds the reader's words (issue #21).
@@ -202,6 +207,22 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
     if result.count == 0:
         result.relaxations = _relaxations(filterset, params, path)
     return result
+
+
+def _note_module_fits(filterset: ProgramFilterSet, programs: list[Program]) -> None:
+    """With a role asked, each card whose fit for it names one module says so, with the
+    module's length and price (issue #21): one query for the page."""
+    roles = filterset._asked_roles() if filterset.form.is_valid() else []
+    if not roles or not programs:
+        return
+    fits = RoleFit.objects.filter(
+        program__in=programs,
+        role_id__in=family_ids(filterset.roles, roles),
+        module__isnull=False,
+    ).select_related("module", "role")
+    by_program = {fit.program_id: fit for fit in fits}
+    for program in programs:
+        program.module_fit = by_program.get(program.pk)
 
 
 def _selected(filterset: ProgramFilterSet, name: str) -> list[str]:

@@ -162,8 +162,22 @@ class ProgramFilterSet(django_filters.FilterSet):
                     condition |= Q(**{f"{field}__isnull": True})
                 return condition
             case LimitFilter(field_name=field):
-                return Q(**{f"{field}__lte": value}) | Q(**{f"{field}__isnull": True})
+                condition = Q(**{f"{field}__lte": value}) | Q(**{f"{field}__isnull": True})
+                if field == "total_cost_value" and (roles := self._asked_roles()):
+                    # A fit that names one module is priced as that module (issue #21):
+                    # Harvard's innovation module, for administrators, at about $1,600.
+                    module_fits = RoleFit.objects.filter(
+                        program=OuterRef("pk"),
+                        role_id__in=family_ids(self.roles, roles),
+                        module__price_amount__lte=value,
+                    )
+                    condition |= Q(Exists(module_fits))
+                return condition
         return None
+
+    def _asked_roles(self) -> list[str]:
+        data = getattr(self.form, "cleaned_data", {}) or {}
+        return list(data.get("role") or [])
 
     def _text_condition(self, value: str) -> Q:
         topics = Topic.objects.filter(programs=OuterRef("pk"), name__icontains=value)

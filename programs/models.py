@@ -390,6 +390,9 @@ class Role(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("programs:role", kwargs={"slug": self.slug})
+
     def clean(self) -> None:
         super().clean()
         if self.description and self.description_source_id is None:
@@ -400,9 +403,6 @@ class Role(models.Model):
 
     def check_quote(self) -> None:
         check_quote(self, document_field="description_source", quote_field="description")
-
-    def get_absolute_url(self) -> str:
-        return reverse("programs:role", kwargs={"slug": self.slug})
 
 
 class Topic(models.Model):

@@ -9,7 +9,7 @@ from programs import exports, history, linked_data
 from programs import sources as sources_page
 from programs.browse import browse
 from programs.caching import public_page
-from programs.facts import summary_voice, facts_for, group_facts, questions_for
+from programs.facts import facts_for, group_facts, questions_for, summary_voice
 from programs.forms import ChangesForm
 from programs.models import Program, Role, RoleFit, family_ids
 from programs.roles import role_fits_for_page
