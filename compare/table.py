@@ -158,8 +158,6 @@ def _fit_cell(found: RoleFitFor | None) -> Cell:
         return Cell(value=None, empty_text="Not named for this role")
     fit = found.fit
     notes = [found.note.capitalize()] if found.note else []
-    if not fit.is_recommendation:
-        notes.append("A description of its audience, not a recommendation")
     if fit.module_id:
         notes.append(f"One module only: {fit.module.title}")
     return Cell(
