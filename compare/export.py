@@ -95,7 +95,7 @@ def _program(program: Program) -> dict:
     }
 
 
-def _source(document, standing: str, quote: str) -> dict:
+def _source(document, standing: str, quote: str, referent: str | None = None) -> dict:
     return {
         "document": document.title,
         "document_date": document.published_on.isoformat() if document.published_on else None,
@@ -103,14 +103,15 @@ def _source(document, standing: str, quote: str) -> dict:
         "promotes": document.promotes,
         "standing": standing,
         "quote": quote,
+        "referent": referent,
     }
 
 
 def _sources(cell) -> list[dict]:
     """A cell's source sentences: its citations', and a role fit's own sentence."""
-    found = [_source(c.document, c.standing, c.quote) for c in cell.citations]
+    found = [_source(c.document, c.standing, c.quote, c.referent) for c in cell.citations]
     if cell.quote and cell.quote_source is not None:
-        found.append(_source(cell.quote_source, "assessment", cell.quote))
+        found.append(_source(cell.quote_source, "assessment", cell.quote, cell.quote_referent))
     return found
 
 

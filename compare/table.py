@@ -41,6 +41,8 @@ class Cell:
     approximate: bool = False
     quote_source: Document | None = None
     """The document a `quote` (a role fit's sentence) is from."""
+    quote_referent: str | None = None
+    """Whom the quote's pronoun means (`RoleFit.referent`)."""
     derived_from: str | None = None
     """What a derived figure is derived from ("Derived from the price per course × …")."""
     changed: bool = False
@@ -166,6 +168,7 @@ def _fit_cell(found: RoleFitFor | None) -> Cell:
         quote=fit.rationale,
         qualifier=f"says {fit.judge}",
         quote_source=fit.source,
+        quote_referent=fit.referent,
         rankable=False,
     )
 

@@ -89,8 +89,17 @@ TOPICS_JOINED_BY = "; "
 YES, NO = "yes", "no"
 
 MODULE_KEYS = ("position", "title", "weeks", "weeks_is_approximate", "price_amount")
-ROLE_FIT_KEYS = ("role", "strength", "grade", "condition", "rationale", "source", "module")
-CITATION_KEYS = ("field", "standing", "document", "quote")
+ROLE_FIT_KEYS = (
+    "role",
+    "strength",
+    "grade",
+    "condition",
+    "rationale",
+    "referent",
+    "source",
+    "module",
+)
+CITATION_KEYS = ("field", "standing", "document", "quote", "referent", "superseded")
 
 
 def _text(value) -> str | None:
@@ -131,6 +140,7 @@ def role_fits(program: Program) -> list[dict]:
             "grade": fit.grade,
             "condition": fit.condition,
             "rationale": fit.rationale,
+            "referent": fit.referent,
             "source": fit.source.title,
             "module": fit.module.position if fit.module_id else None,
         }
@@ -145,6 +155,8 @@ def citations(program: Program) -> list[dict]:
             "standing": citation.standing,
             "document": citation.document.title,
             "quote": citation.quote,
+            "referent": citation.referent,
+            "superseded": citation.superseded,
         }
         for citation in program.citations.all()
     ]

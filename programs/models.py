@@ -971,6 +971,14 @@ class RoleFit(models.Model):
     )
     rationale = models.TextField("sentence", help_text="Quoted from the source.")
     source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="role_fits")
+    referent = models.CharField(
+        max_length=300,
+        null=True,
+        blank=True,
+        help_text="What the sentence's pronoun or “this”, “these”, “both” stands for, when it has "
+        "one: ““Both programs”: Harvard's and Johns Hopkins' certificates”. Shown with the "
+        "quote; a sentence about a class of programs says so here.",
+    )
     module = models.ForeignKey(
         "Module",
         on_delete=models.SET_NULL,
@@ -989,7 +997,7 @@ class RoleFit(models.Model):
             models.CheckConstraint(
                 condition=models.Q(strength__gte=1, strength__lte=4), name="rolefit_strength_known"
             ),
-            *_not_blank("condition"),
+            *_not_blank("condition", "referent"),
         ]
 
     def __str__(self) -> str:
@@ -1111,6 +1119,14 @@ class Citation(models.Model):
     )
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(help_text="The sentence, word for word.")
+    referent = models.CharField(
+        max_length=300,
+        null=True,
+        blank=True,
+        help_text="What the sentence's pronoun or “this”, “these”, “both” stands for, when it has "
+        "one: ““Both programs”: Harvard's and Johns Hopkins' certificates”. Shown with the "
+        "quote; a sentence about a class of programs says so here.",
+    )
     superseded = models.BooleanField(
         default=False,
         help_text="A newer source gives another value: kept, and shown as “earlier”, but it "
@@ -1135,6 +1151,7 @@ class Citation(models.Model):
                 fields=["program", "field", "document", "quote"], name="citation_unique"
             ),
             models.CheckConstraint(condition=~Q(quote=""), name="citation_quote_not_blank"),
+            *_not_blank("referent"),
         ]
 
     def __str__(self) -> str:

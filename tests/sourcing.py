@@ -68,7 +68,14 @@ def cite_in_sheet(sheet, slug: str, fields: str | tuple[str, ...], sentence: str
     document = new_page(sentence)
     items = [item for item in sheet.items(slug, "citations") if item["field"] not in fields]
     items += [
-        {"field": field, "standing": "stated", "document": document.title, "quote": sentence}
+        {
+            "field": field,
+            "standing": "stated",
+            "document": document.title,
+            "quote": sentence,
+            "referent": None,
+            "superseded": False,
+        }
         for field in fields
     ]
     sheet.set_items(slug, "citations", items)

@@ -291,7 +291,7 @@ class Checker:
             modules.append(module)
         return modules
 
-    FIT_VALUES = ("strength", "grade", "condition", "rationale")
+    FIT_VALUES = ("strength", "grade", "condition", "rationale", "referent")
 
     def role_fits(
         self, row: int, program: Program, items: list[dict], modules: list[Module]
@@ -334,7 +334,11 @@ class Checker:
         citations, keys = [], {}
         for number, item in enumerate(items, 1):
             where = f"citations, item {number}, "
-            values = self.read(row, where, Citation, ("field", "standing", "quote"), item)
+            # A file written before "referent" and "superseded" were exported reads without them.
+            optional = tuple(key for key in ("referent", "superseded") if key in item)
+            values = self.read(
+                row, where, Citation, ("field", "standing", "quote", *optional), item
+            )
             document = self.named(row, where, "document", item)
             citation = Citation(program=program, document=document, **values)
             key = citation_key(citation)

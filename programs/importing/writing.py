@@ -73,7 +73,8 @@ def module_parts(program: Program | None, modules: list[Module]) -> Parts:
     return parts
 
 
-FIT_FIELDS = ("strength", "grade", "condition", "rationale", "source_id")
+FIT_FIELDS = ("strength", "grade", "condition", "rationale", "referent", "source_id")
+CITATION_FIELDS = ("field", "standing", "document_id", "quote", "referent", "superseded")
 
 
 def fit_parts(program: Program | None, fits: list[RoleFit], positions: dict) -> Parts:
@@ -111,13 +112,9 @@ def citation_parts(program: Program | None, citations: list[Citation]) -> Parts:
         shared = differ[0]
     parts = Parts(create=citations[shared:], delete=existing[shared:])
     for old, new in zip(existing[:shared], citations[:shared], strict=True):
-        if _differences(old, new, ("field", "standing", "document_id", "quote")):
-            old.field, old.standing, old.document, old.quote = (
-                new.field,
-                new.standing,
-                new.document,
-                new.quote,
-            )
+        if _differences(old, new, CITATION_FIELDS):
+            for name in CITATION_FIELDS:
+                setattr(old, name, getattr(new, name))
             parts.update.append(old)
     return parts
 

@@ -20,6 +20,7 @@ from compare.export import BOM
 from programs import exchange, history, importing
 from programs.models import (
     CatalogueVersion,
+    Citation,
     HistoricalProgram_topics,
     Module,
     Program,
@@ -535,7 +536,7 @@ def _set_item(slug, column, index, key, value):
         pytest.param(
             _set_item(JHU, "citations", 0, "colour", "red"),
             "row {jhu}, citations, item 1: has no key “colour”; the keys are field, standing, "
-            "document, quote.",
+            "document, quote, referent, superseded.",
             id="unknown-key",
         ),
         pytest.param(
@@ -745,3 +746,27 @@ def test_a_fact_its_citations_do_not_give_is_refused_with_its_row_and_column(
         and "approximately five weeks" in line
         for line in errors.splitlines()
     ), errors
+
+
+def test_a_superseded_citation_and_a_referent_survive_export_and_import(catalog, client, tmp_path):
+    """After a price change (the guide's $2,990 superseded by a provider's page), the exchange
+    file keeps which sentence is current, and whom a pronoun means (issue #21)."""
+    from tests.sourcing import reprice
+
+    jhu = reprice(Program.objects.get(slug=JHU), Decimal("3290"))
+    sheet = Sheet(export(client))
+    items = sheet.items(JHU, "citations")
+    assert {(i["quote"][:30], i["superseded"]) for i in items if i["field"] == "price"} == {
+        ("Johns Hopkins' AI in Healthcar", True),
+        ("The program costs $3,290.", False),
+    }
+    harvard = sheet.items(HARVARD, "citations")
+    assert any(i["referent"] and "Both programs" in i["referent"] for i in harvard)
+    Citation.objects.filter(program=jhu).update(superseded=False, referent=None)
+    Citation.objects.filter(program=jhu, field="price", quote__startswith="Johns").delete()
+    out, _ = run_import(tmp_path, sheet.data())
+    assert f"updated {JHU}: citations" in out
+    old = Citation.objects.get(program=jhu, field="price", quote__startswith="Johns")
+    assert old.superseded
+    page = client.get(jhu.get_absolute_url()).content.decode()
+    assert "earlier: $2,990" in page

@@ -109,3 +109,36 @@ def test_who_says_so_names_the_speaker_not_the_subject(catalog):
     )
     # JHU's price is the guide's plain word on a program it does not promote: no qualifier.
     assert facts[JHU]["total_cost"].qualifier is None and facts[JHU]["total_cost"].settled
+
+
+def test_a_sentence_whose_subject_is_a_pronoun_names_its_referent(client, catalog):
+    """ "Both programs carry strong recognition…" (Harvard's page); "Pairing it with
+    Stanford's specialization…" (Stanford, for informatics: "it" is IABAC's certification)."""
+    page = _page(client, reverse("programs:detail", args=[HARVARD]))
+    recognition = page.find(id="fact-recognition")
+    both = next(
+        q for q in recognition.select("blockquote") if q.p.get_text().startswith("“Both programs")
+    )
+    assert both.select_one(".citation__referent").get_text(strip=True) == (
+        "In this sentence, “Both programs”: Harvard's AI in Health Care Certificate and Johns "
+        "Hopkins' AI in Healthcare Certificate Program."
+    )
+    stanford = _page(client, reverse("programs:detail", args=["stanford-ai-in-healthcare"]))
+    pairing = next(
+        item
+        for item in stanford.select(".fit-list__item")
+        if "Clinical informatics" in item.select_one(".fit-list__role").get_text()
+    )
+    assert (
+        "“it”: IABAC's AI healthcare certification"
+        in pairing.select_one(".citation__referent").get_text()
+    )
+    exported = client.get(
+        reverse("compare:export_json"),
+        {"programs": ["stanford-ai-in-healthcare", "iabac-ai-in-healthcare"]},
+    ).json()
+    row = next(r for r in exported["rows"] if r["key"] == "role-clinical-informatics")
+    assert (
+        "IABAC's AI healthcare certification"
+        in (row["values"]["stanford-ai-in-healthcare"]["source"][0]["referent"])
+    )
