@@ -80,7 +80,7 @@ class ProgramFilterSet(django_filters.FilterSet):
         method="filter_text",
         label="Search",
         max_length=200,
-        help_text="Program, provider, summary or topic",
+        help_text="Program, provider, topic, role, or words the sources use",
     )
     role = django_filters.MultipleChoiceFilter(method="filter_role", label="Role", choices=[])
     max_cost = LimitFilter(field_name="total_cost_value", fact="cost", label="Budget (USD)")
