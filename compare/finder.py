@@ -269,24 +269,6 @@ def _judge_pace(program: Program, fact: Fact, pace: str) -> Judgement:
     )
 
 
-def _schedule(program: Program, module: Module | None) -> str | None:
-    """A program not self-paced keeps its own schedule: no pace is worked out for it."""
-    if program.format == Program.Format.SELF_PACED:
-        return None
-    if program.format is None:
-        return "Format not published, so no pace is worked out — ask the provider."
-    length = (
-        display.weeks(module.weeks, approximate=module.weeks_is_approximate)
-        if module
-        else display.duration(program)
-    )
-    return (
-        f"{program.get_format_display()}: its own schedule"
-        + (f", {length}" if length else "")
-        + "; no pace is worked out."
-    )
-
-
 def judge(program: Program, needs: Needs) -> Match:
     """Every need the reader asked about, for one program, and the sources' word for their
     role."""
@@ -315,7 +297,7 @@ def judge(program: Program, needs: Needs) -> Match:
         judgements.append(_judge_portable(program, facts))
     if needs.pace:
         judgements.append(_judge_pace(program, facts["format"], needs.pace))
-    schedule = _schedule(program, module)
+    schedule = display.schedule_instead_of_pace(program, module)
     return Match(
         program=program,
         judgements=judgements,

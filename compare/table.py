@@ -271,13 +271,17 @@ def build_summary(programs: list[Program]) -> Table:
 
 def _pace_row(programs: list[Program], weekly_hours: Decimal) -> Row:
     """Derived: weeks to finish each program at the reader's weekly hours."""
-    cells = [
-        Cell(
-            value=display.weeks_at_pace(program, weekly_hours),
-            empty_text="Cannot be derived: study hours not published",
+    cells = []
+    for program in programs:
+        schedule = display.schedule_instead_of_pace(program)
+        cells.append(
+            Cell(value=None, empty_text=schedule)
+            if schedule
+            else Cell(
+                value=display.weeks_at_pace(program, weekly_hours),
+                empty_text="Cannot be derived: study hours not published",
+            )
         )
-        for program in programs
-    ]
     return Row(
         key="weeks_at_pace",
         label=f"Weeks at your {display.number(weekly_hours)} hours a week (derived)",

@@ -198,3 +198,20 @@ def price_per_hour_derivation(program) -> str | None:
     if price_per_hour(program) is None:
         return None
     return "Derived from the total cost ÷ the total study hours"
+
+
+def schedule_instead_of_pace(program, module=None) -> str | None:
+    """Why no pace is worked out for a program that is not self-paced (issue #21): a cohort
+    keeps its own schedule ("about 15 weeks"), and an unknown format cannot be paced. None for
+    a self-paced program, whose weeks at the reader's pace can be derived."""
+    if program.format == "self_paced":
+        return None
+    if program.format is None:
+        return "Format not published, so no pace is worked out — ask the provider."
+    length = (
+        weeks(module.weeks, approximate=module.weeks_is_approximate)
+        if module
+        else duration(program)
+    )
+    label = program.get_format_display()
+    return f"{label}: its own schedule{f', {length}' if length else ''}; no pace is worked out."

@@ -308,12 +308,23 @@ def test_chart_has_both_axis_labels_with_units(client, catalog):
 def test_weeks_at_the_reader_s_pace_are_derived_only_where_hours_are_published(catalog):
     from compare.table import build_table
 
-    table = build_table(select_programs([HARVARD, JHU]).programs, weekly_hours=Decimal(4))
+    ProgramFactory(
+        slug="paced", format="self_paced", duration_weeks=10, weekly_hours_min=2, weekly_hours_max=3
+    )
+    table = build_table(
+        select_programs([HARVARD, IABAC, "paced"]).programs, weekly_hours=Decimal(4)
+    )
     row = _row(table, "weeks_at_pace")
     assert row.label == "Weeks at your 4 hours a week (derived)"
-    harvard, jhu = row.cells
-    assert harvard.value == "about 15–19 weeks at 4 hours a week"
-    assert jhu.value is None and jhu.empty_text.startswith("Cannot be derived")
+    harvard, iabac, paced = row.cells
+    # Harvard is a cohort: "fixed start dates", modules that "run approximately five weeks".
+    assert harvard.value is None
+    assert harvard.empty_text.startswith(
+        "Cohort with fixed start dates: its own schedule, about 15"
+    )
+    # IABAC is self-paced, but publishes no weekly hours.
+    assert iabac.value is None and iabac.empty_text.startswith("Cannot be derived")
+    assert paced.value == "about 5–8 weeks at 4 hours a week"
     assert not any(r.key == "weeks_at_pace" for r in _table(HARVARD, JHU).rows)
 
 
@@ -332,8 +343,11 @@ def test_the_compare_page_shows_weeks_at_your_pace_and_keeps_it_on_the_form(clie
     from bs4 import BeautifulSoup
     from django.urls import reverse
 
+    ProgramFactory(
+        slug="paced", format="self_paced", duration_weeks=10, weekly_hours_min=2, weekly_hours_max=3
+    )
     response = client.get(
-        reverse("compare:index"), {"programs": [HARVARD, JHU], "hours": "4", "diff": "1"}
+        reverse("compare:index"), {"programs": ["paced", JHU], "hours": "4", "diff": "1"}
     )
     page = BeautifulSoup(response.content, "html.parser")
     label = page.find(
@@ -344,7 +358,8 @@ def test_the_compare_page_shows_weeks_at_your_pace_and_keeps_it_on_the_form(clie
         )
     )
     cells = [" ".join(td.get_text().split()) for td in label.find_parent("tr").find_all("td")]
-    assert cells[0] == "about 15–19 weeks at 4 hours a week"
+    assert cells[0] == "about 5–8 weeks at 4 hours a week"
+    assert cells[1].startswith("Cohort with fixed start dates: its own schedule, 10 weeks")
     form = page.find("form", class_="compare-pace")
     assert form.find("input", attrs={"name": "hours"})["value"] == "4"
     assert form.find("input", attrs={"name": "diff"})["value"] == "1"
