@@ -210,8 +210,8 @@ def test_csv_has_one_column_per_program_and_blank_unknowns(catalog):
         "Fact",
         "Harvard: AI in Health Care Certificate",
         "Harvard: AI in Health Care Certificate (who says, how sure)",
-        "IABAC: AI in Healthcare Certification",
-        "IABAC: AI in Healthcare Certification (who says, how sure)",
+        "IABAC: AI in healthcare certification (title not published)",
+        "IABAC: AI in healthcare certification (title not published) (who says, how sure)",
     ]
     total = next(r for r in rows[1:] if r[1] == "Total cost")
     derived = "Derived from the price per course × the number of courses"

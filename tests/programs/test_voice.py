@@ -142,3 +142,22 @@ def test_a_sentence_whose_subject_is_a_pronoun_names_its_referent(client, catalo
         "IABAC's AI healthcare certification"
         in (row["values"]["stanford-ai-in-healthcare"]["source"][0]["referent"])
     )
+
+
+@pytest.mark.parametrize("slug", ALL)
+def test_a_title_is_a_name_a_source_gives_or_says_it_is_not_published(catalog, slug):
+    """ "Harvard's AI in Health Care Certificate", "Johns Hopkins' AI in Healthcare Certificate
+    Program" are names; "IABAC's AI in healthcare certification" is a description."""
+    program = Program.objects.get(slug=slug)
+    texts = [document.text for document in Document.objects.all()]
+    named = any(program.name in text for text in texts)
+    assert named or program.name.endswith("(title not published)"), program.name
+    if program.name.endswith("(title not published)"):
+        # The words the sources describe it with, and never as a capitalised name.
+        described = program.name.removesuffix(" (title not published)")
+        assert any(described.lower() in text.lower() for text in texts)
+        as_a_name = " ".join(
+            w if w.isupper() or w in ("in", "for", "of") else w.capitalize()
+            for w in described.split()
+        )
+        assert not any(as_a_name in text for text in texts), as_a_name
