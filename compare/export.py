@@ -16,7 +16,8 @@ CSV_LEGEND = (
     "A blank value means the sources do not publish it (shown as Not published on the site). "
     "Each program's second column says who says so and how sure: according to the provider, "
     "a hedge such as typically, a source's own view, about for approximate values, the "
-    "year of an older source, and what a derived figure is derived from."
+    "year of an older source, what a derived figure is derived from, and for a role fit its "
+    "caveats and the source's sentence."
 )
 
 
@@ -60,8 +61,10 @@ def to_csv(table: Table) -> str:
         values = []
         for cell in row.cells:
             # Who says so, what a derived figure comes from, and a role fit's caveats.
-            caveat = cell.note if row.key.startswith("role-") else None
-            says = "; ".join(filter(None, [cell.qualifier, cell.derived_from, caveat]))
+            role_row = row.key.startswith("role-")
+            caveat = cell.note if role_row else None
+            sentence = f"“{cell.quote}”" if role_row and cell.quote else None
+            says = "; ".join(filter(None, [cell.qualifier, cell.derived_from, caveat, sentence]))
             values += [cell.value or "", says]
         writer.writerow([row.group, row.label, *values])
     return out.getvalue()

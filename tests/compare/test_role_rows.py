@@ -80,6 +80,7 @@ def test_the_one_module_caveat_travels_to_the_csv_and_json(client, catalog):
     assert admins[2].startswith("Named as an addition to another credential: “solid additions”")
     assert "One module only: Innovation strategy" in admins[3]
     assert "says the 2026 guide (which promotes IABAC)" in admins[3]
+    assert "“Cedars-Sinai and Harvard's innovation module are solid additions" in admins[3]
     data = client.get(reverse("compare:export_json"), query).json()
     row = next(r for r in data["rows"] if r["key"] == "role-hospital-administrators")
     harvard = row["values"][HARVARD]
