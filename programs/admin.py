@@ -20,7 +20,17 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs import display, history, support
-from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit, Topic
+from programs.models import (
+    Citation,
+    Document,
+    Module,
+    Program,
+    Provider,
+    Role,
+    RoleFit,
+    SupportWord,
+    Topic,
+)
 
 _COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
 
@@ -751,3 +761,33 @@ class ModuleAdmin(CatalogueAdmin):
     list_display = ["program", "position", "title", "weeks", "price_amount"]
     list_select_related = ["program"]
     search_fields = ["title", "program__name"]
+
+
+class SupportWordForm(forms.ModelForm):
+    """The choice facts and their values as menus, from the vocabulary (programs/support.py)."""
+
+    class Meta:
+        model = SupportWord
+        fields = ["field", "value", "word"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = support.choice_values()
+        self.fields["field"] = forms.ChoiceField(choices=[(f, f) for f in choices], label="Fact")
+        self.fields["value"] = forms.ChoiceField(
+            choices=[
+                (group, [(v, f"{group}: {v}") for v in values]) for group, values in choices.items()
+            ],
+            help_text="The value a sentence holding the word supports.",
+        )
+
+
+@admin.register(SupportWord)
+class SupportWordAdmin(CatalogueAdmin):
+    """Editors' words for choices (issue #20): a cited sentence with the word supports the
+    value, beside the words the vocabulary already knows."""
+
+    form = SupportWordForm
+    list_display = ["field", "value", "word"]
+    list_filter = ["field"]
+    search_fields = ["word"]

@@ -1173,6 +1173,38 @@ class Citation(models.Model):
         check_quote(self, document_field="document", quote_field="quote")
 
 
+class SupportWord(models.Model):
+    """An editor's word for a choice (issue #20): a cited sentence holding it supports that
+    value, beside the words kept with the choice in `programs/support.py`. E.g. "self-directed"
+    for the self-paced format."""
+
+    field = models.CharField(max_length=30)
+    value = models.CharField(max_length=30)
+    word = models.CharField(
+        max_length=100, help_text="As sources write it; matched as whole words, case aside."
+    )
+
+    history = HistoricalRecords(bases=[Revisioned])
+
+    class Meta:
+        ordering = ["field", "value", "word"]
+        constraints = [
+            models.UniqueConstraint(fields=["field", "value", "word"], name="supportword_unique"),
+            models.CheckConstraint(condition=~Q(word=""), name="supportword_word_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} = {self.value}: “{self.word}”"
+
+    def clean(self) -> None:
+        super().clean()
+        choices = support.choice_values()
+        if self.field not in choices:
+            raise ValidationError({"field": f"Choose one of: {', '.join(choices)}."})
+        if self.value not in choices[self.field]:
+            raise ValidationError({"value": f"Choose one of: {', '.join(choices[self.field])}."})
+
+
 class CatalogueVersion(models.Model):
     """One row whose number goes up on every catalogue write (issue #11).
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -124,6 +125,8 @@ class Evidence:
     cited: dict[str, list]
     modules: list
     topics: list
+    words: dict[tuple[str, str], tuple[str, ...]] = dataclass_field(default_factory=dict)
+    """Editors' words for choices (`SupportWord`), by (field, value)."""
 
     def citations(self, fields: Iterable[str]) -> list:
         return [c for f in fields for c in self.cited.get(f, [])]
@@ -241,7 +244,7 @@ class ChoiceRule:
         if value is None or value == "":
             return None
         shown = self.shown(value, program)
-        words = self.words.get(value, ())
+        words = (*self.words.get(value, ()), *evidence.words.get((self.field, str(value)), ()))
         for citation in evidence.citations(self.cites):
             if citation.affirms == str(value):
                 return None
@@ -488,7 +491,7 @@ def problems(program, *, citations: Iterable, modules: Iterable, topics: Iterabl
         if not citation.superseded:
             cited.setdefault(citation.field, []).append(citation)
     modules = sorted(modules, key=lambda module: module.position or 0)
-    evidence = Evidence(program, cited, modules, list(topics))
+    evidence = Evidence(program, cited, modules, list(topics), editors_words())
     found = []
     for rule in PROGRAM_RULES:
         if message := rule.check(evidence):
@@ -499,6 +502,25 @@ def problems(program, *, citations: Iterable, modules: Iterable, topics: Iterabl
             if message := rule.check(evidence, module):
                 found.append(Problem(rule.field, message, module=module.position))
     return found
+
+
+def editors_words() -> dict[tuple[str, str], tuple[str, ...]]:
+    """The words editors added for choices (`SupportWord`): one query per check."""
+    from programs.models import SupportWord
+
+    words: dict[tuple[str, str], tuple[str, ...]] = {}
+    for name, value, word in SupportWord.objects.values_list("field", "value", "word"):
+        words[(name, value)] = (*words.get((name, value), ()), word)
+    return words
+
+
+def choice_values() -> dict[str, list[str]]:
+    """Each choice fact and its values, as the vocabulary knows them (for `SupportWord`)."""
+    return {
+        rule.field: [str(value) for value in rule.words]
+        for rule in PROGRAM_RULES
+        if isinstance(rule, ChoiceRule)
+    }
 
 
 def stated_value(citation) -> str | None:

@@ -183,3 +183,45 @@ def test_a_draft_may_hold_unsupported_facts_but_cannot_be_published(catalog):
     with pytest.raises(ValidationError, match="Price"):
         program.save()
     assert Program.objects.get(pk=program.pk).status == Program.Status.DRAFT
+
+
+def test_an_editors_word_for_a_choice_lets_a_sentence_support_it(catalog, staff_client):
+    """Cedars-Sinai's format is not published. A provider's page saying "learners move through
+    the modules at their own speed" names no word the vocabulary knows for self-paced; once an
+    editor adds "at their own speed" as a word for it (admin, SupportWord), the sentence supports
+    "self-paced" (issue #20)."""
+    from programs.models import SupportWord
+    from tests.sourcing import new_page
+
+    cedars = Program.objects.get(slug="cedars-sinai-applied-ai-health-systems")
+    sentence = "Learners move through the modules at their own speed."
+    document = new_page(sentence)
+
+    def set_format():
+        with support.deferred():
+            Citation.objects.create(
+                program=cedars, field="format", document=document, quote=sentence
+            )
+            cedars.format = Program.Format.SELF_PACED
+            cedars.save()
+
+    with pytest.raises(ValidationError, match="No cited sentence says"):
+        set_format()
+    response = staff_client.post(
+        "/admin/programs/supportword/add/",
+        {"field": "format", "value": "self_paced", "word": "at their own speed"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SupportWord.objects.filter(word="at their own speed").exists()
+    cedars.refresh_from_db()
+    set_format()
+    assert Program.objects.get(pk=cedars.pk).format == Program.Format.SELF_PACED
+
+
+def test_an_editors_word_names_a_known_choice(catalog, staff_client):
+    response = staff_client.post(
+        "/admin/programs/supportword/add/",
+        {"field": "format", "value": "certificate", "word": "whatever"},
+    )
+    assert response.status_code == 200
+    assert "Choose one of: self_paced, cohort, exam_only" in response.content.decode()
