@@ -157,7 +157,12 @@ class RoleFitInline(admin.StackedInline):
     formfield_overrides = _COMPACT_TEXT
     extra = 0
     autocomplete_fields = ["role"]
-    fields = [("role", "strength", "source", "module"), "rationale", ("grade", "condition")]
+    fields = [
+        ("role", "strength", "source", "module"),
+        "rationale",
+        ("grade", "condition"),
+        "referent",
+    ]
     classes = ["collapse"]
 
 
@@ -222,7 +227,13 @@ class CitationInline(admin.StackedInline):
     formset = CitationFormSet
     formfield_overrides = _COMPACT_TEXT
     extra = 0
-    fields = [("field", "document", "standing"), "quote", "pick", ("superseded", "supports_value")]
+    fields = [
+        ("field", "document", "standing"),
+        "quote",
+        "pick",
+        "referent",
+        ("superseded", "supports_value"),
+    ]
     classes = ["collapse"]
     verbose_name_plural = "citations (each shown beside its fact above)"
 

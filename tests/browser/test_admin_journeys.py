@@ -205,3 +205,15 @@ def test_a_quote_is_picked_from_the_documents_sentences(page, staff_login):
     save(page)
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
     assert jhu.citations.get(field="price", superseded=False).quote == sentence
+
+
+def test_the_module_rows_show_every_field_on_a_phone(phone_page, staff_login):
+    page = phone_page
+    harvard = Program.objects.get(slug=HARVARD)
+    log_in(page, staff_login)
+    assert page.goto(f"/admin/programs/program/{harvard.pk}/change/").status == 200
+    width = page.evaluate("document.documentElement.clientWidth")
+    for name in ("weeks", "price_amount"):
+        box = page.locator(f"#id_modules-0-{name}").bounding_box()
+        assert box and box["x"] + box["width"] <= width, f"module {name} is cut off at 390 px"
+    expect(page.locator("#modules-group tr.empty-form")).to_be_hidden()
