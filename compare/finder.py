@@ -140,7 +140,9 @@ def _judged(criterion: str, fact: Fact, verdict: Verdict, text: str, **extra) ->
     """A judgement on a published fact; one resting only on a claim or a hedge is reported as
     such ("claimed", with who says so) and never counts as met or missed."""
     if verdict != Verdict.NOT_PUBLISHED and _unsettled(fact):
-        who = fact.qualifier or f"says {fact.citations[0].document.speaker}"
+        speakers = sorted({f"says {c.document.speaker}" for c in fact.citations})
+        who = "; ".join(dict.fromkeys([*(fact.qualifier or "").split("; "), *speakers]))
+        who = who.strip("; ")
         return Judgement(
             criterion,
             Verdict.CLAIMED,

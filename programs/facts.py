@@ -76,7 +76,10 @@ def standing_words(citation: Citation, program: Program) -> str | None:
         case Citation.Standing.ASSESSMENT:
             return f"in the view of {speaker}"
         case Citation.Standing.APPROXIMATE:
-            return "approximate"
+            # "about", and who says so when it is a promoter's word on its own program.
+            return (
+                f"approximate, says {speaker}" if promotes_it(citation, program) else "approximate"
+            )
     return f"says {speaker}" if promotes_it(citation, program) else None
 
 
@@ -89,7 +92,10 @@ def summary_voice(program: Program) -> str | None:
         return None
     if all(promotes_it(c, program) for c in cited):
         return f"As {cited[0].document.speaker} describes it"
-    return f"As {program.provider.short_name} describes itself, by {cited[0].document.short_name}"
+    if all(c.standing == Citation.Standing.SELF_DESCRIBED for c in cited):
+        document = cited[0].document.short_name
+        return f"As {program.provider.short_name} describes itself, as {document} reports"
+    return f"As {cited[0].document.speaker} puts it, with a hedge"
 
 
 def source_age_words(citation: Citation, program: Program) -> str | None:

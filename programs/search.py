@@ -39,8 +39,8 @@ def stems(text: str) -> list[str]:
 
 
 def _stem_column(texts: Iterable[str]) -> str:
-    """Stems as stored: space-separated with a space at each end, so ' nurs' finds a word
-    starting with that stem and nothing inside another word."""
+    """Stems as stored: space-separated with a space at each end, so ' nurs ' finds that stem
+    and nothing inside another word."""
     found = " ".join(stem for text in texts for stem in stems(text))
     return f" {found} " if found else ""
 
@@ -139,20 +139,21 @@ class Query:
 
     def condition(self) -> Q:
         """The stemmed match on the stored stems (SQLite and any database without a text
-        search type): each wanted stem begins a word, no unwanted one does."""
+        search type): each wanted stem is a word's stem, no unwanted one is, as PostgreSQL's
+        tsquery matches (part of a word is found by the substring match beside it)."""
         condition = Q()
         for stem in self.wanted:
-            condition &= Q(search_stems__contains=f" {stem}")
+            condition &= Q(search_stems__contains=f" {stem} ")
         for stem in self.unwanted:
-            condition &= ~Q(search_stems__contains=f" {stem}")
+            condition &= ~Q(search_stems__contains=f" {stem} ")
         return condition if self.wanted else Q(pk__in=[])
 
     def score(self, text: str) -> int:
         """How many of the wanted words the text holds; 0 when it holds an unwanted one."""
-        found = stems(text)
-        if any(s.startswith(u) for s in found for u in self.unwanted):
+        found = set(stems(text))
+        if found & set(self.unwanted):
             return 0
-        return sum(1 for w in self.wanted if any(s.startswith(w) for s in found))
+        return sum(1 for w in self.wanted if w in found)
 
 
 def full_text_available() -> bool:

@@ -3,12 +3,22 @@
 Model validation (clean) covers forms and admin; these receivers cover the paths that skip it.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from programs import history, search, support
-from programs.models import Citation, Document, Module, Program, Provider, Role, RoleFit
+from programs.models import (
+    Citation,
+    Document,
+    Module,
+    Program,
+    Provider,
+    Role,
+    RoleFit,
+    Topic,
+)
 
 
 @receiver(pre_save, sender=Citation)
@@ -69,14 +79,24 @@ def follow_topics_in_search(sender, instance, action, reverse=False, pk_set=None
             search.touched(program_id)
 
 
+@receiver(pre_delete, sender=Topic)
+def follow_a_deleted_topic_in_search(sender, instance, **kwargs):
+    """A deleted topic's programs lose its name (the cascade sends no m2m_changed)."""
+    ids = list(instance.programs.values_list("pk", flat=True))
+    transaction.on_commit(lambda: search.refresh(ids))
+
+
 @receiver(post_save, sender=Provider)
 @receiver(post_save, sender=Role)
+@receiver(post_save, sender=Topic)
 def follow_renames_in_search(sender, instance, raw=False, created=False, **kwargs):
     """A provider's or a role's new name finds its programs."""
     if raw or created:
         return
     if sender is Provider:
         ids = Program.objects.filter(provider=instance).values_list("pk", flat=True)
+    elif sender is Topic:
+        ids = instance.programs.values_list("pk", flat=True)
     else:
         ids = RoleFit.objects.filter(role=instance).values_list("program_id", flat=True)
     search.refresh(ids)

@@ -341,6 +341,7 @@ class Checker:
             )
             document = self.named(row, where, "document", item)
             citation = Citation(program=program, document=document, **values)
+            citation._given = ("field", "standing", "document_id", "quote", *optional)
             key = citation_key(citation)
             if document is not None and key in keys:
                 self.error(row, where.rstrip(", "), f"repeats item {keys[key]}.")

@@ -112,8 +112,10 @@ def citation_parts(program: Program | None, citations: list[Citation]) -> Parts:
         shared = differ[0]
     parts = Parts(create=citations[shared:], delete=existing[shared:])
     for old, new in zip(existing[:shared], citations[:shared], strict=True):
-        if _differences(old, new, CITATION_FIELDS):
-            for name in CITATION_FIELDS:
+        # A file written before "referent" and "superseded" were exported leaves them as stored.
+        fields = tuple(f for f in CITATION_FIELDS if f in getattr(new, "_given", CITATION_FIELDS))
+        if _differences(old, new, fields):
+            for name in fields:
                 setattr(old, name, getattr(new, name))
             parts.update.append(old)
     return parts

@@ -770,3 +770,22 @@ def test_a_superseded_citation_and_a_referent_survive_export_and_import(catalog,
     assert old.superseded
     page = client.get(jhu.get_absolute_url()).content.decode()
     assert "earlier: $2,990" in page
+
+
+def test_an_older_file_without_superseded_is_refused_and_loses_nothing(catalog, client, tmp_path):
+    from tests.sourcing import reprice
+
+    jhu = reprice(Program.objects.get(slug=JHU), Decimal("3290"))
+    sheet = Sheet(export(client))
+    for slug in (JHU, HARVARD):
+        items = [
+            {k: v for k, v in item.items() if k not in ("superseded", "referent")}
+            for item in sheet.items(slug, "citations")
+        ]
+        sheet.set_items(slug, "citations", items)
+    # Read as written, the old file would cite both prices as current: refused, nothing lost.
+    with pytest.raises(CommandError, match="Nothing was written"):
+        run_import(tmp_path, sheet.data())
+    assert Citation.objects.get(program=jhu, field="price", quote__startswith="Johns").superseded
+    harvard = Citation.objects.filter(program__slug=HARVARD, quote__startswith="Both programs")
+    assert harvard.exists() and all(c.referent for c in harvard)

@@ -157,3 +157,12 @@ def test_a_role_name_finds_the_programs_fitted_to_it(client, catalog):
     assert {"iabac-ai-in-healthcare", "cedars-sinai-applied-ai-health-systems"} <= _search(
         client, "operations managers"
     )
+
+
+def test_a_renamed_topic_finds_its_programs_by_its_new_name(client, catalog):
+    from programs.models import Topic
+
+    topic = Topic.objects.get(slug="ai-governance")
+    topic.name = "Stewardship of algorithms"
+    topic.save()
+    assert "iabac-ai-in-healthcare" in _search(client, "stewardship")
