@@ -155,12 +155,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+# Two pauses, both before any password is hashed (issue #22, certcatalog/signin.py): an address
+# after AXES_FAILURE_LIMIT failures for any usernames, and a username after
+# SIGNIN_USERNAME_FAILURE_LIMIT failures from SIGNIN_USERNAME_ADDRESSES addresses, except from an
+# address it has signed in from before.
+AXES_HANDLER = "certcatalog.signin.SignInHandler"
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the username pause counts them
+SIGNIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("DJANGO_USERNAME_FAILURE_LIMIT", "20"))
+SIGNIN_USERNAME_ADDRESSES = int(os.environ.get("DJANGO_USERNAME_LOCKOUT_ADDRESSES", "3"))
+SIGNIN_USERNAME_COOLOFF = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_USERNAME_LOCKOUT_MINUTES", "60"))
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "certcatalog.proxy.client_ip"
+AXES_LOCKOUT_CALLABLE = "certcatalog.signin.paused"
+AXES_CLIENT_IP_CALLABLE = "certcatalog.signin.lockout_address"
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True  # each request restarts SESSION_COOKIE_AGE: an idle limit
 
 # -- Errors are seen (issue #12) ------------------------------------------------------------------
 ADMINS = [a.strip() for a in os.environ.get("DJANGO_ADMINS", "").split(",") if "@" in a]
