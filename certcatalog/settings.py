@@ -30,6 +30,12 @@ ALLOWED_HOSTS = [
     for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if host.strip()
 ]
+if not DEBUG and any(host == "*" or host.startswith("*") for host in ALLOWED_HOSTS):
+    # Any Host header would be accepted: links and cache keys built from it could point anywhere.
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS may not be '*' (or start with '*') in production: name the site's "
+        "host names, e.g. DJANGO_ALLOWED_HOSTS=certcatalog.example.org."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -38,14 +44,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# -- The page cache: an accelerator, never a dependency (issue #22) ------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "certcatalog").strip()
+"""Every key this site writes starts with it, so a restore clears only this site's keys."""
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_CACHE_TIMEOUT_SECONDS", "0.25"))
+"""How long one Redis command may take before the page is built from the database instead."""
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # django-redis, not Django's own Redis backend: its IGNORE_EXCEPTIONS turns a down,
+            # slow or full Redis into cache misses (pages come from the database), which Django's
+            # backend cannot do without a hand-written wrapper.
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Each process's own memory: at most this many pages (about 20 KB each), oldest out.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_LOCAL_CACHE_ENTRIES", "1000"))},
+        }
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "certcatalog.cache"
+"""Ignored cache failures are logged there, once a minute per process (certcatalog.logs)."""
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -58,6 +89,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends longer compiling the facet query (about 1.7 s at 10,000
     # programs) than running it (a few ms): short web queries never repay it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A database that does not answer is reported (503) within seconds, not after minutes.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -123,8 +158,15 @@ SECURE_SSL_REDIRECT = _env_flag("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("DJANGO_SECURE_COOKIES", PRODUCTION)
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = _env_flag("DJANGO_HSTS_PRELOAD", True)
+# Opt-in (issue #22): includeSubDomains forces HTTPS on every subdomain of the site's domain, and
+# preload asks browsers to hard-code that, which takes months to undo. Turn on deliberately.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_flag("DJANGO_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [
+    # check --deploy warns while those two are off; off is this site's deliberate default.
+    *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -180,6 +222,37 @@ SESSION_SAVE_EVERY_REQUEST = True  # each request restarts SESSION_COOKIE_AGE: a
 ADMINS = [a.strip() for a in os.environ.get("DJANGO_ADMINS", "").split(",") if "@" in a]
 """Who is emailed each server error (comma-separated addresses); errors also go to stderr."""
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "certcatalog@localhost")
+# How that mail leaves (issue #22): Django's MAILERS, from EMAIL_* variables named after the SMTP
+# backend's options; without EMAIL_HOST, mail goes to an SMTP server on localhost:25.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost").strip(),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _env_flag("EMAIL_USE_TLS"),
+            "use_ssl": _env_flag("EMAIL_USE_SSL"),
+            # Errors are mailed in the request: a mail server that hangs must not hold it long.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+        },
+    }
+}
+if _env_flag("EMAIL_USE_TLS") and _env_flag("EMAIL_USE_SSL"):
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+"""Optional error reporting to Sentry (sentry-sdk, the standard client): off unless set."""
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,  # editors' names, cookies and addresses stay out of reports
+        traces_sample_rate=0.0,
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -194,15 +267,46 @@ LOGGING = {
         },
         "mail_admins": {
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            # At most one mail a minute per kind of error: an outage is one mail, not thousands.
+            "filters": ["require_debug_false", "mail_once_a_minute"],
             "class": "django.utils.log.AdminEmailHandler",
         },
     },
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "cache_failures": {
+            "()": "certcatalog.logs.OncePerInterval",
+            "message": "The cache failed; pages are built from the database meanwhile",
+        },
+        "one_line_warning": {"()": "certcatalog.logs.OneLineWarning"},
+        "mail_once_a_minute": {"()": "certcatalog.logs.OncePerInterval", "one_line": False},
+    },
     "loggers": {
-        # Every 5xx with its traceback, and security events (e.g. a bad Host header).
-        "django.request": {"handlers": ["stderr", "mail_admins"], "level": "ERROR"},
-        "django.security": {"handlers": ["stderr"], "level": "WARNING"},
+        # Every 5xx with its traceback, and security events.
+        # Not propagated: Django's default "django" logger would mail each one again, unfiltered.
+        "django.request": {
+            "handlers": ["stderr", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+        "django.security": {
+            "handlers": ["stderr", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        # A bad Host header is the client's mistake (scanners send thousands): one line.
+        "django.security.DisallowedHost": {
+            "handlers": ["stderr"],
+            "level": "WARNING",
+            "filters": ["one_line_warning"],
+            "propagate": False,
+        },
+        "certcatalog.cache": {
+            "handlers": ["stderr"],
+            "level": "WARNING",
+            "filters": ["cache_failures"],
+            "propagate": False,
+        },
         "axes": {"handlers": ["stderr"], "level": "WARNING"},
         "certcatalog": {"handlers": ["stderr"], "level": "INFO"},
     },

@@ -28,3 +28,5 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler500 = "certcatalog.errors.server_error"

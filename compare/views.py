@@ -37,8 +37,13 @@ def _notices(selection) -> list[str]:
 EXPORTS = {"csv": "compare:export_csv", "json": "compare:export_json"}
 """Where `?format=csv|json`, the exports' first addresses, now live (old links redirect)."""
 
+EXPORT_PARAMS = ("programs", "diff", *PaceForm.base_fields)
+"""What a comparison export reads: the programs, only-differences and the reader's pace."""
+COMPARE_PARAMS = (*EXPORT_PARAMS, "find", "role", "format", *SinceForm.base_fields)
+"""What the comparison page reads besides: the picker's search, the reader's role, a date."""
 
-@public_page
+
+@public_page(params=COMPARE_PARAMS)
 def compare(request, *, template="compare/compare.html", summary=False):
     if not summary and request.GET.get("format") in EXPORTS:
         kept = [(k, v) for k, values in request.GET.lists() if k != "format" for v in values]
@@ -137,7 +142,7 @@ def _exported_table(request):
     return selection, table.only_differences() if request.GET.get("diff") == "1" else table
 
 
-@public_page
+@public_page(params=EXPORT_PARAMS)
 def compare_csv(request):
     """/compare/export.csv?programs=…: the comparison as a spreadsheet (UTF-8 with a BOM)."""
     selection, table = _exported_table(request)
@@ -148,7 +153,7 @@ def compare_csv(request):
     return response
 
 
-@public_page
+@public_page(params=EXPORT_PARAMS)
 def compare_json(request):
     """/compare/export.json?programs=…: the comparison as JSON, with who says each fact."""
     selection, table = _exported_table(request)
@@ -162,7 +167,7 @@ def compare_json(request):
     return response
 
 
-@public_page
+@public_page(params=COMPARE_PARAMS)
 def compare_print(request):
     return compare(request, template="compare/print.html", summary=True)
 
@@ -174,7 +179,7 @@ def _selection_query(slugs: list[str]) -> str:
 FINDER_COMPARE_TOP = 3
 
 
-@public_page
+@public_page(params=FinderForm.base_fields)
 def finder(request):
     """Programs ranked for the reader's role and needs, each judgement explained."""
     roles = list(Role.objects.order_by("position", "name"))

@@ -9,13 +9,18 @@ import datetime
 import hashlib
 import json
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
-from functools import wraps
+from functools import partial, wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.http import HttpResponseNotModified
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
@@ -103,18 +108,40 @@ def _client_is_current(request, etag: str, changed_at) -> bool:
 
 
 def _personal(request) -> bool:
-    """Pages for a signed-in editor or with a flash message are never shared."""
-    return "messages" in request.COOKIES or (
-        "sessionid" in request.COOKIES and request.user.is_authenticated
-    )
+    """Pages for a signed-in editor or with a flash message waiting are never shared. A cookie
+    merely named `messages` (forged, or emptied) does not count: the messages must decode."""
+    if "messages" in request.COOKIES and len(get_messages(request)):
+        return True
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
-def public_page(view):
+def _canonical_redirect(request, known: frozenset[str]):
+    """A query string with parameters the page does not read is sent to the same page without
+    them (a 302 that is not cached), so junk parameters can never fill the cache with copies."""
+    unknown = [name for name in request.GET if name not in known]
+    if not unknown:
+        return None
+    kept = [(k, v) for k, values in request.GET.lists() if k in known for v in values]
+    response = redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def public_page(view=None, *, params: Iterable[str] = ()):
     """Serve a public page from the cache for this catalogue version, or build and store it;
-    answer 304 Not Modified when the client already has this version."""
+    answer 304 Not Modified when the client already has this version.
+
+    `params` names the query parameters the page reads; any other parameter is redirected away
+    (`_canonical_redirect`), so the cache holds only canonical addresses. Use as `@public_page`
+    (no parameters) or `@public_page(params=[...])`."""
+    if view is None:
+        return partial(public_page, params=params)
+    known = frozenset(params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD") and (moved := _canonical_redirect(request, known)):
+            return moved
         if request.method not in ("GET", "HEAD") or _personal(request):
             response = view(request, *args, **kwargs)
             response["Cache-Control"] = "private, no-cache"

@@ -108,7 +108,7 @@ def _sections() -> dict[str, Sitemap]:
     return {"pages": PageSitemap(), "programs": ProgramSitemap(), "roles": RoleSitemap()}
 
 
-@public_page
+@public_page(params=["p"])
 def sitemap(request):
     """/sitemap.xml: every public page while they fit on one sitemap page, else an index of
     /sitemap-<section>.xml?p=N."""
@@ -120,7 +120,7 @@ def sitemap(request):
     return response.render()  # the page cache stores rendered responses only
 
 
-@public_page
+@public_page(params=["p"])
 def sitemap_section(request, section):
     """/sitemap-<section>.xml?p=N: one page of one section, listed by the index."""
     return sitemap_views.sitemap(request, _sections(), section=section).render()

@@ -5,11 +5,12 @@ from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from programs import exports, history, linked_data
+from programs import exports, history, linked_data, prepared
 from programs import sources as sources_page
 from programs.browse import browse
 from programs.caching import public_page
 from programs.facts import facts_for, group_facts, questions_for, summary_voice
+from programs.filters import ProgramFilterSet
 from programs.forms import ChangesForm
 from programs.models import Program, Role, RoleFit, family_ids
 from programs.roles import role_fits_for_page
@@ -65,7 +66,7 @@ PROGRAM_CHANGES_SHOWN = 10
 CHANGES_PER_PAGE = 25
 
 
-@public_page
+@public_page(params=[*ChangesForm.base_fields, "page"])
 def changes(request):
     """Recent changes to the published programs' facts, newest first; no editor names. Filtered
     by program (`?program=<slug>`) and date (`?since=2026-11-01`)."""
@@ -114,7 +115,7 @@ def sources(request):
     return render(request, "programs/sources.html", {"documents": sources_page.documents()})
 
 
-@public_page
+@public_page(params=[*ProgramFilterSet.base_filters, "page"])
 def program_list(request):
     # Shared URLs carry only the filters in use: a submitted form's empty fields are dropped.
     kept = [(k, v) for k, values in request.GET.lists() for v in values if v.strip()]
@@ -130,8 +131,12 @@ def program_list(request):
 
 def _absolute_page_url(request):
     """Each exported program's address on this site (the host worked out once, not per row)."""
-    site = request.build_absolute_uri("/").removesuffix("/")
-    return lambda program: site + program.get_absolute_url()
+    return exports.page_urls(request.build_absolute_uri("/").removesuffix("/"))
+
+
+def _full_catalogue(request) -> bool:
+    """No filter or sort asked for: the download is the prepared file (programs/prepared.py)."""
+    return not request.META.get("QUERY_STRING")
 
 
 def _attachment(response, name: str):
@@ -139,36 +144,47 @@ def _attachment(response, name: str):
     return response
 
 
-@public_page
+@public_page(params=ProgramFilterSet.base_filters)
 def export_csv(request):
-    """/programs/export.csv?…: the programs /programs/?… lists, streamed as CSV."""
-    programs = exports.programs_for(request.GET)
-    response = StreamingHttpResponse(
-        exports.csv_lines(programs, _absolute_page_url(request)),
-        content_type="text/csv; charset=utf-8",
+    """/programs/export.csv?…: the programs /programs/?… lists, streamed as CSV; the whole
+    catalogue from its prepared file."""
+    content_type = "text/csv; charset=utf-8"
+    response = _full_catalogue(request) and prepared.served(
+        request, prepared.CSV, content_type=content_type
     )
+    if not response:
+        programs = exports.programs_for(request.GET)
+        response = StreamingHttpResponse(
+            exports.csv_lines(programs, _absolute_page_url(request)), content_type=content_type
+        )
     return _attachment(response, exports.filename("csv"))
 
 
-@public_page
+@public_page(params=ProgramFilterSet.base_filters)
 def export_json(request):
-    """/programs/export.json?…: the programs /programs/?… lists, streamed as JSON."""
-    programs = exports.programs_for(request.GET)
-    query = request.META.get("QUERY_STRING", "")
-    listing_url = request.build_absolute_uri(
-        reverse("programs:list") + (f"?{query}" if query else "")
+    """/programs/export.json?…: the programs /programs/?… lists, streamed as JSON; the whole
+    catalogue from its prepared file."""
+    content_type = "application/json"
+    response = _full_catalogue(request) and prepared.served(
+        request, prepared.JSON, content_type=content_type
     )
-    response = StreamingHttpResponse(
-        exports.json_chunks(
-            programs, _absolute_page_url(request), url=listing_url, count=programs.count()
-        ),
-        content_type="application/json",
-    )
+    if not response:
+        programs = exports.programs_for(request.GET)
+        query = request.META.get("QUERY_STRING", "")
+        listing_url = request.build_absolute_uri(
+            reverse("programs:list") + (f"?{query}" if query else "")
+        )
+        response = StreamingHttpResponse(
+            exports.json_chunks(
+                programs, _absolute_page_url(request), url=listing_url, count=programs.count()
+            ),
+            content_type=content_type,
+        )
     return _attachment(response, exports.filename("json"))
 
 
 CTDL_CONTENT_TYPE = "application/ld+json"
-CTDL_PAGE_SIZE = 100
+CTDL_PAGE_SIZE = linked_data.CATALOGUE_PAGE_SIZE
 
 
 @public_page
@@ -181,11 +197,15 @@ def program_ctdl(request, slug):
     )
 
 
-@public_page
+@public_page(params=["page"])
 def catalogue_ctdl(request):
-    """/programs/ctdl.json?page=N: the whole catalogue in CTDL, CTDL_PAGE_SIZE programs a page."""
-    programs = Program.objects.published().for_detail().order_by("name", "pk")
-    page = Paginator(programs, CTDL_PAGE_SIZE).get_page(request.GET.get("page"))
+    """/programs/ctdl.json?page=N: the whole catalogue in CTDL, CTDL_PAGE_SIZE programs a page,
+    from the prepared files (in the list's order, as the full-catalogue CSV and JSON)."""
+    page_asked = request.GET.get("page")
+    response = prepared.served(request, content_type=CTDL_CONTENT_TYPE, ctdl_page=page_asked)
+    if response:
+        return response
+    page = Paginator(exports.catalogue(), CTDL_PAGE_SIZE).get_page(page_asked)
     document = linked_data.ctdl_catalogue(page, base=request.build_absolute_uri("/"))
     return JsonResponse(
         document, content_type=CTDL_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
@@ -198,7 +218,7 @@ def role_list(request):
     return render(request, "programs/role_list.html", {"roles": roles})
 
 
-@public_page
+@public_page(params=["page"])
 def role_detail(request, slug):
     roles = list(
         Role.objects.select_related("description_source").defer("description_source__text")

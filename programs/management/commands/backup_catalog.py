@@ -1,5 +1,6 @@
 import datetime
 import gzip
+import io
 import os
 from collections.abc import Iterator
 
@@ -9,11 +10,15 @@ from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-NOT_BACKED_UP = ("contenttypes", "auth.Permission", "sessions", "admin.LogEntry")
+NOT_BACKED_UP = ("contenttypes", "auth.Permission", "sessions", "admin.LogEntry", "axes")
 """Recreated by `migrate` (content types, permissions) or not worth keeping (sessions, the
-admin's own log). A dump holding content types or permissions cannot be loaded after `migrate`
-has created them again under other ids; group and user permissions are written by natural key
-(codename, app label, model), which `migrate` recreates."""
+admin's own log, and the sign-in lockout's records of attempts and addresses: issue #22). A
+dump holding content types or permissions cannot be loaded after `migrate` has created them
+again under other ids; group and user permissions are written by natural key (codename, app
+label, model), which `migrate` recreates."""
+
+
+BACKUP_MODE = 0o600
 
 
 class _ExactJSONEncoder(DjangoJSONEncoder):
@@ -67,11 +72,16 @@ class Command(BaseCommand):
             self.stdout.ending = None  # the dump goes out as written, in chunks
             self._write(self.stdout)
             return
-        opener = gzip.open if output.endswith(".gz") else open
         # Written aside and renamed when complete: a dump cut short never looks like a backup.
+        # Readable by its owner only (0600): it holds password hashes (issue #22).
         partial = f"{output}.partial"
-        with opener(partial, "wt", encoding="utf-8") as stream:
-            self._write(stream)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, BACKUP_MODE)
+        os.fchmod(descriptor, BACKUP_MODE)  # also when the file was already there
+        with os.fdopen(descriptor, "wb") as raw:
+            if output.endswith(".gz"):
+                raw = gzip.GzipFile(fileobj=raw, mode="wb")
+            with io.TextIOWrapper(raw, encoding="utf-8") as stream:
+                self._write(stream)
         os.replace(partial, output)
         self.stdout.write(
             self.style.SUCCESS(f"Backed up the catalogue, its history and accounts to {output}.")

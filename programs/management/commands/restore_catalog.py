@@ -9,6 +9,15 @@ from programs import caching, history, search
 from programs.models import Program
 
 
+def clear_site_cache() -> None:
+    """Drop this site's cached pages only: in a shared Redis, the keys under its KEY_PREFIX
+    (django-redis' delete_pattern); Django's cache.clear() would empty the whole database."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()  # the local-memory cache holds this process's pages only
+
+
 class Command(BaseCommand):
     help = (
         "Load a dump written by backup_catalog into an empty database (just migrated, or "
@@ -30,7 +39,7 @@ class Command(BaseCommand):
             search.refresh(Program.objects.values_list("pk", flat=True))
         # The version restored is the backup's, and pages cached since the backup was taken
         # can carry the very number it is bumped to: drop every cached page.
-        cache.clear()
+        clear_site_cache()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {Program.objects.count()} programs and "
