@@ -8,6 +8,7 @@ reverted with its modules, role fits and citations, and a deleted program restor
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator as ProhibitNullCharacters
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -19,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
-from programs import display, history, support
+from programs import display, history, support, text
 from programs.models import (
     Citation,
     Document,
@@ -35,7 +36,21 @@ from programs.models import (
 _COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
 
 
-class CatalogueAdmin(SimpleHistoryAdmin):
+class SafeTextBoxes:
+    """Every text box of a model's field refuses what `programs.text` refuses (issue #22), NUL
+    included: with the character and its place, where Django's own message names neither."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and text.is_text_field(db_field) and not db_field.choices:
+            formfield.validators = [
+                *(v for v in formfield.validators if not isinstance(v, ProhibitNullCharacters)),
+                text.SafeTextValidator(),
+            ]
+        return formfield
+
+
+class CatalogueAdmin(SafeTextBoxes, SimpleHistoryAdmin):
     """Every catalogue model: history with a diff of each version; compact text boxes."""
 
     formfield_overrides = _COMPACT_TEXT
@@ -59,6 +74,7 @@ class ProgramForm(forms.ModelForm):
         label="Reason for this change",
         required=False,
         max_length=100,
+        validators=[text.SafeTextValidator()],
         help_text="Shown with the change in the public change log and in history, e.g. "
         "“Provider's page of 2 Dec 2026 gives $3,290”.",
     )
@@ -144,7 +160,7 @@ class CitationFormSet(BaseInlineFormSet):
         return False
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(SafeTextBoxes, admin.TabularInline):
     model = Module
     formset = ModuleFormSet
     formfield_overrides = _COMPACT_TEXT
@@ -152,7 +168,7 @@ class ModuleInline(admin.TabularInline):
     ordering = ["position"]
 
 
-class RoleFitInline(admin.StackedInline):
+class RoleFitInline(SafeTextBoxes, admin.StackedInline):
     model = RoleFit
     formfield_overrides = _COMPACT_TEXT
     extra = 0
@@ -177,6 +193,7 @@ class CitationForm(forms.ModelForm):
     pick = forms.CharField(
         label="Or pick the sentence",
         required=False,
+        validators=[text.SafeTextValidator()],
         help_text="Type a word of the sentence, then choose it from the list (the chosen "
         "document's sentences; for a new citation, those of the documents listed under "
         "“Sentences to pick from”). It replaces the quote above.",
@@ -221,7 +238,7 @@ def _citation_value(program, field: str):
     return getattr(program, field, None)
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(SafeTextBoxes, admin.StackedInline):
     model = Citation
     form = CitationForm
     formset = CitationFormSet

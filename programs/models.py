@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from programs import display, support
+from programs import display, support, text
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -69,6 +69,31 @@ def _not_blank(*fields: str) -> list[models.CheckConstraint]:
         )
         for field in fields
     ]
+
+
+class CatalogueModel(models.Model):
+    """Base of every model editors write: no text field may hold a character `programs.text`
+    refuses (issue #22). Checked in `clean_fields`, so admin (inlines too) shows it beside the
+    field and an import under its row and column, for every string field, present or future."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict[str, list] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not text.is_text_field(field) or field.name in (exclude or ()):
+                continue
+            try:
+                text.check(getattr(self, field.attname))
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Revisioned(models.Model):
@@ -122,7 +147,7 @@ class DocumentQuerySet(models.QuerySet):
         return cited + list(recent.order_by("-pk")[: self.RECENT_TO_PICK])
 
 
-class Document(models.Model):
+class Document(CatalogueModel):
     """A source document. Every stored fact cites one of these."""
 
     title = models.CharField(max_length=300)
@@ -270,7 +295,7 @@ class Document(models.Model):
         return None
 
 
-class Provider(models.Model):
+class Provider(CatalogueModel):
     class Kind(models.TextChoices):
         CREDENTIALING_BODY = "credentialing_body", "Credentialing body"
         UNIVERSITY = "university", "University"
@@ -350,7 +375,7 @@ class RoleQuerySet(models.QuerySet):
         return roles
 
 
-class Role(models.Model):
+class Role(CatalogueModel):
     """A job family the sources address, e.g. clinicians or nursing leaders."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -405,7 +430,7 @@ class Role(models.Model):
         check_quote(self, document_field="description_source", quote_field="description")
 
 
-class Topic(models.Model):
+class Topic(CatalogueModel):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
 
@@ -505,7 +530,7 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
-class Program(models.Model):
+class Program(CatalogueModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft: editors only"
         PUBLISHED = "published", "Published"
@@ -869,7 +894,7 @@ class Program(models.Model):
         return "Certificate program"
 
 
-class Module(models.Model):
+class Module(CatalogueModel):
     """One course or module of a program, in order."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="modules")
@@ -932,7 +957,7 @@ class Module(models.Model):
             )
 
 
-class RoleFit(models.Model):
+class RoleFit(CatalogueModel):
     """What a source says of a program for a role, in the source's own grading words (issue #21).
 
     `grade` and `condition` are the source's words, taken from `rationale`; `strength` is the
@@ -1060,7 +1085,7 @@ class CitationQuerySet(models.QuerySet):
         ).exclude(document__is_vendor=True, document__promotes=provider_short_name)
 
 
-class Citation(models.Model):
+class Citation(CatalogueModel):
     """The sentence in a source document that a stored fact comes from."""
 
     class Field(models.TextChoices):
@@ -1173,7 +1198,7 @@ class Citation(models.Model):
         check_quote(self, document_field="document", quote_field="quote")
 
 
-class SupportWord(models.Model):
+class SupportWord(CatalogueModel):
     """An editor's word for a choice (issue #20): a cited sentence holding it supports that
     value, beside the words kept with the choice in `programs/support.py`. E.g. "self-directed"
     for the self-paced format."""
