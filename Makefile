@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-sta
 
 PORT ?= 8000
 
-.PHONY: help run test test-fast coverage mutants import browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve cluster-check clean
+.PHONY: help run test test-fast coverage mutants import browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve stop faults cluster-check clean
 
 help:  ## This list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -96,16 +96,20 @@ load: $(STAMP)  ## wrk 30 s x 64 connections on list, compare and detail at 10,0
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m tests.benchmarks.load
 
-serve: $(STAMP)  ## Production settings under gunicorn on 127.0.0.1 (set DJANGO_SECRET_KEY; PORT, DATABASE_URL, REDIS_URL optional)
-	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn certcatalog.wsgi --bind 127.0.0.1:$(PORT) --workers $$((2 * $$(nproc) + 1)) --timeout 120
+serve: $(STAMP)  ## Production stack: nginx on 127.0.0.1:PORT in front of gunicorn (gthread, internal port PORT+1000); set DJANGO_SECRET_KEY; DATABASE_URL, REDIS_URL, TLS_CERT/TLS_KEY optional
+	$(PY) -m deploy.stack start
+
+stop:  ## Stop what `make serve` started (nginx and gunicorn)
+	$(PY) -m deploy.stack stop
+
+faults: $(STAMP)  ## The production stack under injected faults (Redis killed and full, slowloris, slow readers, exports, garbage headers, PostgreSQL away): fails on any 500 or health time-out
+	$(PY) -m deploy.faults
 
 cluster-check: $(STAMP)  ## Two gunicorn servers on one PostgreSQL and one Redis: an edit through one shows on the other
 	$(PY) -m tests.cluster_check
 
-clean:  ## Remove the venv, the development database, collected static files and screenshots
-	rm -rf $(VENV) db.sqlite3 staticfiles screenshots
+clean:  ## Remove the venv, the development database, collected static files, screenshots and run/
+	rm -rf $(VENV) db.sqlite3 staticfiles screenshots run prepared
 
 mutants: $(STAMP)  ## Break each visible feature on purpose (tests/mutations.py) and check the suite notices
 	$(TEST_ENV) $(PY) -m tests.mutations
