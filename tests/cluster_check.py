@@ -1,9 +1,14 @@
 """make cluster-check: two app servers share one PostgreSQL and one Redis (issue #11).
 
-Starts two gunicorn instances on 127.0.0.1 (ports 8101 and 8102) with production settings,
-both on the same PostgreSQL database and Redis, warms a page on B, edits the program in admin
-through A (a real login and a real form post), and shows the new value on B's very next
-request. Traffic goes only to 127.0.0.1; both servers are stopped at the end.
+Starts two gunicorn instances on 127.0.0.1 with production settings, both on the same
+PostgreSQL database and Redis, warms a page on B, edits the program in admin through A (a real
+login and a real form post), and shows the new value on B's very next request. Traffic goes only
+to 127.0.0.1; both servers are stopped at the end.
+
+It honours its environment (issue #22): CLUSTER_PORTS="8101,8102" (default: two free ports);
+CLUSTER_DATABASE_URL (a database to use as it is, never dropped; default: a new database on the
+local PostgreSQL, dropped afterwards); REDIS_URL (default: a redis-server of its own on a free
+port, with maxmemory 64mb and allkeys-lru, as production's should run).
 """
 
 import http.cookiejar
@@ -17,22 +22,21 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from deploy.faults import Redis, free_port
 from tests.benchmarks import server
 
 ROOT = server.ROOT
 PYTHON = server.PYTHON
 SLUG = "johns-hopkins-ai-in-healthcare"
-PORTS = (8101, 8102)
-DATABASE = "certcatalog_cluster_check"
+SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-def _env() -> dict[str, str]:
-    database = os.environ.get(
-        "CLUSTER_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-    )
-    return server.seeded_env(
-        database, REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
-    )
+def _ports() -> tuple[int, int]:
+    given = os.environ.get("CLUSTER_PORTS", "").replace(" ", "")
+    if given:
+        a, b = (int(port) for port in given.split(","))
+        return a, b
+    return free_port(), free_port()
 
 
 def _get(port: int, path: str) -> tuple[str, str]:
@@ -94,12 +98,24 @@ def _edit_in_admin(port: int, env: dict, price: str) -> None:
 
 
 def main() -> None:
-    server.recreate_postgres_database(DATABASE, "postgres://postgres@127.0.0.1:5432/postgres")
-    env = _env()
-    server.manage(env, "collectstatic", "--noinput", "-v0")
-    servers = [server.start(env, port) for port in PORTS]
+    database_url = os.environ.get("CLUSTER_DATABASE_URL", "")
+    own_database = None
+    if not database_url:
+        own_database = f"certcatalog_cluster_check_{os.getpid()}"
+        database_url = server.recreate_postgres_database(own_database, SERVER_URL)
+    redis = None
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        redis = Redis()
+        redis.start()
+        redis_url = f"redis://127.0.0.1:{redis.port}/0"
+    servers = []
     try:
-        a, b = PORTS
+        env = server.seeded_env(database_url, REDIS_URL=redis_url)
+        server.manage(env, "collectstatic", "--noinput", "-v0")
+        a, b = _ports()
+        for port in (a, b):
+            servers.append(server.start(env, port))
         before, etag_before = _get(b, f"/programs/{SLUG}/")
         assert "$2,990" in before, "B shows the seeded price"
         _get(b, f"/programs/{SLUG}/")  # now served from the shared cache
@@ -119,6 +135,13 @@ def main() -> None:
             raise SystemExit(1)
     finally:
         server.stop(*servers)
+        if redis:
+            redis.kill()
+        if own_database:
+            import psycopg
+
+            with psycopg.connect(SERVER_URL, autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {own_database} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -74,15 +74,16 @@ def start(env: dict, port: int, workers: int = 1) -> subprocess.Popen:
             str(workers),
             "--log-level",
             "warning",
+            "--no-control-socket",  # several servers side by side: no shared control socket
         ],
         cwd=ROOT,
         env=env,
     )
     for _ in range(150):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     server.terminate()
     raise SystemExit(f"gunicorn on 127.0.0.1:{port} did not start")
