@@ -312,6 +312,16 @@ LOGGING = {
     },
 }
 
+# -- Prepared exports (issue #22) ---------------------------------------------------------------
+PREPARED_EXPORTS_DIR = Path(
+    os.environ.get("DJANGO_PREPARED_EXPORTS_DIR", "").strip() or BASE_DIR / "prepared"
+)
+"""Where the whole catalogue's CSV, JSON and CTDL are written once per catalogue version
+(programs/prepared.py); each app server keeps its own."""
+PREPARED_EXPORTS_ACCEL = _env_flag("DJANGO_EXPORTS_ACCEL_REDIRECT")
+"""Hand prepared files to nginx (`X-Accel-Redirect: /_prepared/<edition>/<file>`, an internal
+location aliased to PREPARED_EXPORTS_DIR) instead of sending them from a worker."""
+
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from programs.facts import FACTS, facts_for
+from programs.facts import FACTS, Fact, facts_for
 from programs.models import Program
 
 PROGRAM_FIELDS: tuple[str, ...] = (
@@ -79,8 +79,11 @@ def fact_columns(key: str) -> tuple[str, str, str]:
     return (f"{key}: as shown", f"{key}: who says, how sure", f"{key}: sources")
 
 
+FACT_COLUMNS: dict[str, tuple[str, str, str]] = {spec.key: fact_columns(spec.key) for spec in FACTS}
+"""`fact_columns` of every fact, worked out once (not three f-strings a fact a program)."""
+
 READ_ONLY_COLUMNS: tuple[str, ...] = DERIVED_COLUMNS + tuple(
-    column for spec in FACTS for column in fact_columns(spec.key)
+    column for spec in FACTS for column in FACT_COLUMNS[spec.key]
 )
 
 COLUMNS: tuple[str, ...] = EDITABLE_COLUMNS + READ_ONLY_COLUMNS
@@ -171,8 +174,10 @@ class Record:
     read_only: dict
 
 
-def record(program: Program, *, page: str) -> Record:
-    """A program loaded with `Program.objects.for_detail()` in exchange terms."""
+def record(program: Program, *, page: str, facts: list[Fact] | None = None) -> Record:
+    """A program loaded with `Program.objects.for_detail()` in exchange terms. `facts` are its
+    `facts_for()` when the caller has them already (the prepared exports build them once for
+    the CSV, the JSON and the CTDL: issue #22)."""
     provider = program.provider
     editable = {name: _text(getattr(program, name)) for name in PROGRAM_FIELDS}
     editable |= {
@@ -191,8 +196,8 @@ def record(program: Program, *, page: str) -> Record:
         "total_cost": _number(program.total_cost),
         "total_weeks": _number(program.total_weeks),
     }
-    for fact in facts_for(program):
-        shown, says, sources = fact_columns(fact.key)
+    for fact in facts_for(program) if facts is None else facts:
+        shown, says, sources = FACT_COLUMNS[fact.key]
         read_only[shown] = fact.value
         read_only[says] = fact.qualifier
         read_only[sources] = [
@@ -205,18 +210,27 @@ def record(program: Program, *, page: str) -> Record:
     )
 
 
+_LISTED_AT = {name: EDITABLE_COLUMNS.index(name) for name in RELATED_FIELDS}
+
+
 def csv_cells(rec: Record) -> list[str]:
-    """One CSV row: unknown is an empty cell; topics joined; related lists as JSON text."""
-    cells = []
-    for name, value in (*rec.editable.items(), *rec.read_only.items()):
+    """One CSV row: unknown is an empty cell; topics joined; related lists as JSON text; a
+    fact's sources as "document: “quote”" joined by " | "."""
+    editable = rec.editable
+    cells = ["" if value is None else value for value in editable.values()]
+    for name, at in _LISTED_AT.items():  # the only lists among the editable columns
+        value = editable[name]
         if name == "topics":
-            cells.append(TOPICS_JOINED_BY.join(value))
-        elif name in RELATED_FIELDS:
-            cells.append(json.dumps(value, ensure_ascii=False))
+            cells[at] = TOPICS_JOINED_BY.join(value)
+        else:
+            cells[at] = json.dumps(value, ensure_ascii=False)
+    for value in rec.read_only.values():
+        if value is None:
+            cells.append("")
         elif isinstance(value, list):  # a fact's sources, for reading
             cells.append(" | ".join(f"{s['document']}: “{s['quote']}”" for s in value))
         else:
-            cells.append("" if value is None else value)
+            cells.append(value)
     return cells
 
 

@@ -7,6 +7,7 @@ so memory stays flat whether the catalogue holds six programs or ten thousand.
 """
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -54,6 +55,29 @@ def programs_for(params: QueryDict):
     return listing(filterset, Program.objects.published().for_detail())
 
 
+def catalogue():
+    """Every published program in the unfiltered list's order, loaded for export: what the
+    full-catalogue CSV and JSON hold and what /programs/ctdl.json pages through."""
+    return programs_for(QueryDict())
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+_MARKER = "0-slug-0"
+
+
+def page_urls(site: str) -> Callable[[Program], str]:
+    """Each program's page address on `site` ("https://host"): the URL resolved once for the
+    whole export, not once a row (a tenth of an export's time at 10,000 programs)."""
+    head, tail = (site + Program(slug=_MARKER).get_absolute_url()).split(_MARKER)
+
+    def page_url(program: Program) -> str:
+        if _SLUG.match(program.slug):
+            return f"{head}{program.slug}{tail}"
+        return site + program.get_absolute_url()
+
+    return page_url
+
+
 def _stream(programs, page_url: Callable[[Program], str]) -> Iterator[exchange.Record]:
     return exchange.records(programs.iterator(chunk_size=EXPORT_CHUNK), page_url=page_url)
 
@@ -65,12 +89,24 @@ class _Line:
         return value
 
 
+def csv_writer() -> SafeWriter:
+    """Writes a row and returns it as text (`csv_head`, then `csv_row` per program)."""
+    return SafeWriter(_Line())
+
+
+def csv_head(writer: SafeWriter) -> str:
+    return BOM + writer.writerow(exchange.COLUMNS)
+
+
+def csv_row(writer: SafeWriter, rec: exchange.Record) -> str:
+    return writer.writerow(exchange.csv_cells(rec))
+
+
 def csv_lines(programs, page_url: Callable[[Program], str]) -> Iterator[str]:
-    writer = SafeWriter(_Line())
-    yield BOM
-    yield writer.writerow(exchange.COLUMNS)
+    writer = csv_writer()
+    yield csv_head(writer)
     for rec in _stream(programs, page_url):
-        yield writer.writerow(exchange.csv_cells(rec))
+        yield csv_row(writer, rec)
 
 
 def _json_value(name: str, value):
@@ -90,7 +126,7 @@ def json_program(rec: exchange.Record) -> dict:
     derived = {name: _json_value(name, rec.read_only[name]) for name in exchange.DERIVED_COLUMNS}
     facts = {}
     for spec in exchange.FACTS:
-        shown, says, sources = exchange.fact_columns(spec.key)
+        shown, says, sources = exchange.FACT_COLUMNS[spec.key]
         facts[spec.key] = {
             "label": spec.label,
             "value": rec.read_only[shown],
@@ -100,11 +136,23 @@ def json_program(rec: exchange.Record) -> dict:
     return {**editable, **derived, "facts": facts}
 
 
+def json_head(*, url: str, count: int) -> str:
+    head = json.dumps({"url": url, "note": NOTE, "count": count}, ensure_ascii=False)
+    return head[:-1] + ', "programs": ['
+
+
+def json_item(index: int, rec: exchange.Record) -> str:
+    """The program at `index` (from 0) in the document's list."""
+    return ("," if index else "") + "\n" + json.dumps(json_program(rec), ensure_ascii=False)
+
+
+JSON_TAIL = "\n]}\n"
+
+
 def json_chunks(
     programs, page_url: Callable[[Program], str], *, url: str, count: int
 ) -> Iterator[str]:
-    head = json.dumps({"url": url, "note": NOTE, "count": count}, ensure_ascii=False)
-    yield head[:-1] + ', "programs": ['
+    yield json_head(url=url, count=count)
     for i, rec in enumerate(_stream(programs, page_url)):
-        yield ("," if i else "") + "\n" + json.dumps(json_program(rec), ensure_ascii=False)
-    yield "\n]}\n"
+        yield json_item(i, rec)
+    yield JSON_TAIL
