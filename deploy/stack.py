@@ -10,7 +10,8 @@ processes under `run/` (no system service). `make serve` starts it, `make stop` 
 
 Environment: PORT (nginx, default 8000; what readers connect to), APP_PORT (gunicorn, internal,
 default PORT + 1000), LISTEN_HOST (default 127.0.0.1), TLS_CERT and TLS_KEY (serve HTTPS on PORT,
-with HSTS), WEB_WORKERS and WEB_THREADS (gunicorn), RUN_DIR (default run/), plus every DJANGO_*,
+with HSTS; HTTP_PORT then redirects plain HTTP there), WEB_WORKERS and WEB_THREADS (gunicorn),
+RUN_DIR (default run/), plus every DJANGO_*,
 DATABASE_URL and REDIS_URL variable of the app (README, "Running in production").
 """
 
@@ -18,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -76,6 +78,10 @@ class Stack:
             env.setdefault("DJANGO_SECURE_COOKIES", "0")
         return env
 
+    @property
+    def _server_names(self) -> str:
+        return self.env.get("DJANGO_ALLOWED_HOSTS", "_").replace(",", " ").strip() or "_"
+
     def render(self) -> str:
         hsts = 'add_header Strict-Transport-Security "max-age=31536000" always;'
         values = {
@@ -86,7 +92,7 @@ class Stack:
             "prepared_root": str(self.prepared_root),
             "app_port": str(self.app_port),
             "listen": f"{self.listen_host}:{self.port}" + (" ssl" if self.tls else ""),
-            "server_name": self.env.get("DJANGO_ALLOWED_HOSTS", "_").replace(",", " ") or "_",
+            "server_name": self._server_names,
             "admin_url": self.env.get("DJANGO_ADMIN_URL", "admin/").strip("/"),
             "max_body": MAX_BODY,
             "tls": (
@@ -98,7 +104,15 @@ class Stack:
                 else ""
             ),
             "hsts": hsts if self.tls else "",
-            "redirect_server": "",
+            "redirect_server": (
+                "server {\n"
+                f"        listen {self.listen_host}:{self.env['HTTP_PORT']};\n"
+                f"        server_name {self._server_names};\n"
+                "        return 301 https://$host$request_uri;\n"
+                "    }"
+                if self.tls and self.env.get("HTTP_PORT")
+                else ""
+            ),
         }
         template = (DEPLOY / "nginx.conf").read_text()
 
@@ -178,9 +192,11 @@ class Stack:
 
     def wait_healthy(self, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds
+        loopback = ssl.create_default_context()
+        loopback.check_hostname, loopback.verify_mode = False, ssl.CERT_NONE  # our own cert
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2, context=loopback):
                     return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)

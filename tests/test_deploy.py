@@ -64,3 +64,9 @@ def test_the_app_behind_nginx_trusts_its_forwarded_headers_and_sends_prepared_fi
     conf = with_tls.render()
     assert "listen 127.0.0.1:18080 ssl;" in conf
     assert 'add_header Strict-Transport-Security "max-age=31536000" always;' in conf
+
+
+def test_with_tls_plain_http_redirects_to_https(tmp_path):
+    conf = _stack(tmp_path, TLS_CERT="/c.pem", TLS_KEY="/k.pem", HTTP_PORT="18081").render()
+    assert "listen 127.0.0.1:18081;" in conf
+    assert "return 301 https://$host$request_uri;" in conf
