@@ -9,25 +9,36 @@ Three steps, one module each: `cells` reads the file, `checking` holds each row 
 models and the catalogue, `writing` works out and writes what differs.
 """
 
+import itertools
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.db import IntegrityError, transaction
 
-from programs import caching, history
+from programs import caching, history, support, text
 from programs.importing import cells, writing
-from programs.importing.cells import ImportRefused, read_value, unescape
-from programs.importing.checking import Checker
+from programs.importing.cells import MAX_FILE_BYTES, ImportRefused, read_value, unescape
+from programs.importing.checking import LOAD_CHUNK, Checker
 from programs.models import Program
 
-__all__ = ["REASON", "ImportRefused", "Outcome", "import_programs", "read_value", "unescape"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "REASON",
+    "ImportRefused",
+    "Outcome",
+    "import_programs",
+    "read_value",
+    "unescape",
+]
 
 REASON = "Imported from a spreadsheet"
 """The change reason of every history record an import writes, unless the caller names the file."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Outcome:
     """What an import did (or, for a dry run, would do)."""
 
@@ -71,50 +82,93 @@ class Outcome:
             yield f"{verb[1]} provider “{name}”"
 
 
-def import_programs(data: bytes, *, dry_run: bool = False, reason: str = REASON) -> Outcome:
-    """Import a CSV file in the exchange format: every row or none.
+def import_programs(
+    source: bytes | BinaryIO, *, dry_run: bool = False, reason: str = REASON
+) -> Outcome:
+    """Import a CSV file in the exchange format (bytes, or a binary file to stream): every row
+    or none.
 
-    Raises ImportRefused with every error found, having written nothing. A dry run checks and
-    writes everything, then rolls it back.
+    Raises ImportRefused with every error found, having written nothing. The rows are read,
+    checked and written a chunk at a time inside one transaction, so memory stays flat however
+    long the file (issue #22); the first error stops the writing, the checking goes on to report
+    every error, and the transaction is rolled back. A dry run writes everything, then rolls it
+    back.
     """
-    rows, errors = cells.rows(data)
-    # A refused cell is reported once, not again for what it holds.
-    refused = tuple(f"{error.split(': ', 1)[0]}{end}" for error in errors for end in ":,")
-    reason = reason[: Program.history.model._meta.get_field("history_change_reason").max_length]
+    header, table = cells.table(source)
+    reason = text.visible(reason)[
+        : Program.history.model._meta.get_field("history_change_reason").max_length
+    ]
+    errors: list[str] = []
+    outcome = Outcome([], [], [], [], [], [], dry_run)
     try:
-        with transaction.atomic():
-            checker = Checker(rows)
-            changes = [checker.check(row, row_cells) for row, row_cells in rows]
-            errors += [error for error in checker.errors if not error.startswith(refused)]
+        with transaction.atomic(), ExitStack() as writing_open:
+            # One history revision for every record; a savepoint inside it, so a failed write
+            # leaves the transaction usable for the closing version bump before the outer
+            # block rolls everything back.
+            revision = writing_open.enter_context(history.revision())
+            writing_open.enter_context(transaction.atomic())
+            checker = Checker()
+            writer = None
+            for chunk in itertools.batched(table, LOAD_CHUNK):
+                rows = []
+                for row, row_cells in chunk:
+                    found: list[str] = []
+                    unescaped = cells.row_cells(row, header, row_cells, found)
+                    errors += found
+                    if unescaped is not None:
+                        rows.append((row, unescaped, found))
+                checker.load(unescaped["slug"].strip() for _, unescaped, _ in rows)
+                with support.deferred():  # each program checked once its parts are written
+                    for row, unescaped, found in rows:
+                        # A refused cell is reported once, not again for what it holds.
+                        refused = tuple(
+                            f"{e.split(': ', 1)[0]}{end}" for e in found for end in ":,"
+                        )
+                        before = len(checker.errors)
+                        change = checker.check(row, unescaped)
+                        errors += [e for e in checker.errors[before:] if not e.startswith(refused)]
+                        if errors or change is None:
+                            continue
+                        providers, topics = checker.take_providers(), checker.take_topics()
+                        writes = change.created or change.changes
+                        if writes or providers or topics:
+                            if writer is None:
+                                writer = _open_writing(writing_open, reason, revision)
+                            writer.write(change if writes else None, providers + topics)
+                        _count(outcome, change)
+            if not errors and not outcome.total:
+                errors.append("The file has a header row but no programs.")
             if errors:
                 raise ImportRefused(sorted(errors, key=_row_number))
-            writes = [change for change in changes if change.created or change.changes]
-            if writes or checker.provider_changes:
-                # The savepoint inside: a failed write leaves the transaction usable for
-                # one_bump's closing bump, and the outer block then rolls everything back.
-                with caching.one_bump(), history.revision() as revision, transaction.atomic():
-                    writing.write(
-                        providers=checker.providers_to_save(),
-                        topics=checker.new_topics,
-                        changes=writes,
-                        reason=reason,
-                        revision=revision,
-                    )
+            writing_open.close()
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:
         raise ImportRefused(
             [f"The catalogue changed while importing ({error}). Nothing was written: try again."]
         ) from error
-    return Outcome(
-        created=[c.program.slug for c in changes if c.created],
-        updated=[(c.program.slug, c.changes) for c in changes if not c.created and c.changes],
-        unchanged=[c.program.slug for c in changes if not c.created and not c.changes],
-        providers_created=[p.name for p in checker.new_providers],
-        providers_updated=list(checker.provider_changes),
-        topics_created=[t.name for t in checker.new_topics],
-        dry_run=dry_run,
-    )
+    except support.Unsupported as refused:
+        raise ImportRefused([*refused.messages, "Nothing was written."]) from refused
+    outcome.providers_created.extend(p.name for p in checker.new_providers)
+    outcome.providers_updated.extend(checker.provider_changes)
+    outcome.topics_created.extend(t.name for t in checker.new_topics)
+    return outcome
+
+
+def _open_writing(stack: ExitStack, reason: str, revision: str) -> writing.Writer:
+    """At the first write (an unchanged file bumps no version): the writes inside bump the
+    catalogue version once, when `stack` closes."""
+    stack.enter_context(caching.one_bump())
+    return writing.Writer(reason=reason, revision=revision)
+
+
+def _count(outcome: Outcome, change) -> None:
+    if change.created:
+        outcome.created.append(change.program.slug)
+    elif change.changes:
+        outcome.updated.append((change.program.slug, change.changes))
+    else:
+        outcome.unchanged.append(change.program.slug)
 
 
 def _row_number(error: str) -> int:

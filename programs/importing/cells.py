@@ -1,18 +1,19 @@
 """Reading the file: bytes to rows of cell text, and cell text to the values models store."""
 
-import codecs
 import csv
 import io
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.db import models
 
 from compare.export import FORMULA_STARTS
-from programs import exchange
+from programs import exchange, text
 
 
 class ImportRefused(Exception):
@@ -28,8 +29,10 @@ class Invalid(Exception):
 
 
 def shown(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return f"“{text if len(text) <= 60 else text[:57] + '…'}”"
+    """A value quoted in a message, short, with any refused character as its code point."""
+    words = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    words = words if len(words) <= 60 else words[:57] + "…"
+    return f"“{text.visible(words)}”"
 
 
 _CONTROL_NAMES = {"\t": "a tab", "\r": "a carriage return"}
@@ -109,37 +112,88 @@ def read_value(model_field: models.Field, value):
     return value
 
 
-def _decode(data: bytes) -> str:
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # The row holding the bad byte, counted as a spreadsheet counts rows (a cell may span
-        # lines): parse what comes before it, plus one character to open the row it is in.
-        before = data[: error.start].decode("utf-8") + "x"
-        row = sum(1 for _ in csv.reader(io.StringIO(before, newline="")))
-        raise ImportRefused(
-            [
-                f"row {row}: the file is not UTF-8 text (byte 0x{data[error.start]:02X} cannot be "
-                "read). Save it from the spreadsheet as “CSV UTF-8” and import it again."
-            ]
-        ) from None
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The largest file an import reads (20 MB, some 20,000 programs as the export writes them): a
+larger one is refused before it is parsed (issue #22)."""
+
+MAX_JSON_DEPTH = 4
+"""How deep a JSON cell may nest: the export writes a list of objects of plain values (2). A
+deeper cell is refused before it is parsed, so no cell can exhaust Python's recursion limit."""
+
+_READ_CHUNK = 64 * 1024
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+"""A byte that is not UTF-8, as the decoder's surrogateescape handler leaves it."""
 
 
-def _table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the data rows, each numbered as a spreadsheet shows it (header = row 1)."""
-    text = _decode(data)
-    if not text.strip():
-        raise ImportRefused(["The file is empty: export one from /programs/export.csv."])
-    records: list[list[str]] = []
+def too_large(size: int) -> ImportRefused:
+    return ImportRefused(
+        [
+            f"The file is {size / 1024 / 1024:,.1f} MB; an import reads at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB. Split it: export the catalogue a part at a "
+            "time (/programs/export.csv?provider=… or ?role=…) and import each part."
+        ]
+    )
+
+
+class _Limited(io.RawIOBase):
+    """A binary stream that refuses to be read past MAX_FILE_BYTES, whatever its source
+    claims its size is (standard input, a pipe, a file still growing)."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.read_so_far = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(min(len(buffer), _READ_CHUNK))
+        self.read_so_far += len(data)
+        if self.read_so_far > MAX_FILE_BYTES:
+            raise too_large(self.read_so_far)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _records(source: bytes | BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    """The file's CSV records, numbered as a spreadsheet shows them (header = row 1), read a
+    chunk at a time: the file is never held whole, as bytes or as text."""
+    if isinstance(source, bytes | bytearray):
+        if len(source) > MAX_FILE_BYTES:
+            raise too_large(len(source))
+        source = io.BytesIO(source)
+    stream = io.TextIOWrapper(
+        io.BufferedReader(_Limited(source)),
+        encoding="utf-8-sig",
+        errors="surrogateescape",
+        newline="",
+    )
+    number = 0
     try:
-        for cells in csv.reader(io.StringIO(text, newline="")):
-            records.append(cells)
+        for number, cells in enumerate(csv.reader(stream), 1):
+            for cell in cells:
+                if bad := _NOT_UTF8.search(cell):
+                    raise ImportRefused(
+                        [
+                            f"row {number}: the file is not UTF-8 text (byte "
+                            f"0x{ord(bad.group()) - 0xDC00:02X} cannot be read). Save it from the "
+                            "spreadsheet as “CSV UTF-8” and import it again."
+                        ]
+                    )
+            yield number, cells
     except csv.Error as error:
         raise ImportRefused(
-            [f"row {len(records) + 1}: this is not CSV that can be read ({error})."]
+            [f"row {number + 1}: this is not CSV that can be read ({error})."]
         ) from None
-    header = [name.strip() for name in records[0]]
+
+
+def table(source: bytes | BinaryIO) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, checked, and the data rows that follow it (blank rows skipped), streamed."""
+    records = _records(source)
+    first = next(records, None)
+    header = [name.strip() for name in first[1]] if first else []
+    if not any(header) and not any(any(map(str.strip, cells)) for _, cells in records):
+        raise ImportRefused(["The file is empty: export one from /programs/export.csv."])
     errors = [
         f"row 1: the column “{name}” appears {count} times."
         for name, count in Counter(header).items()
@@ -152,35 +206,47 @@ def _table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
             f"{', '.join(missing)}. Every column of the export up to “citations” is needed: "
             "export a fresh file from /programs/export.csv and edit that."
         )
-    rows = [
-        (number, cells) for number, cells in enumerate(records[1:], 2) if any(map(str.strip, cells))
-    ]
-    if not rows and not errors:
-        errors.append("The file has a header row but no programs.")
     if errors:
         raise ImportRefused(errors)
-    return header, rows
+    return header, ((n, cells) for n, cells in records if any(map(str.strip, cells)))
 
 
-def rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """The data rows as {column: cell}, each cell's export escaping undone, with the errors
-    found on the way. A refused formula cell keeps its text, so the row is still checked."""
-    header, table = _table(data)
-    errors: list[str] = []
-    found: list[tuple[int, dict[str, str]]] = []
-    for row, cells in table:
-        if len(cells) != len(header):
-            errors.append(
-                f"row {row}: has {len(cells)} cells but the header has {len(header)} columns; "
-                "a cell was split or merged."
-            )
-            continue
-        unescaped = {}
-        for column, cell in zip(header, cells, strict=True):
-            try:
-                unescaped[column] = unescape(cell)
-            except Invalid as invalid:
-                errors.append(f"row {row}, {column}: {invalid}")
-                unescaped[column] = cell
-        found.append((row, unescaped))
-    return found, errors
+def row_cells(row: int, header: list[str], cells: list[str], errors: list[str]):
+    """One data row as {column: cell}, each cell's export escaping undone, or None when its
+    cells do not line up with the header; errors are added to `errors`. A refused formula cell
+    keeps its text, so the row is still checked; a refused character (programs/text.py) is
+    reported and left out of the text checked further, which is never written."""
+    if len(cells) != len(header):
+        errors.append(
+            f"row {row}: has {len(cells)} cells but the header has {len(header)} columns; "
+            "a cell was split or merged."
+        )
+        return None
+    unescaped = {}
+    for column, cell in zip(header, cells, strict=True):
+        if column in exchange.EDITABLE_COLUMNS and (problem := text.problem(cell)):
+            errors.append(f"row {row}, {column}: {problem}")
+            cell = text.REFUSED.sub("", cell)
+        try:
+            unescaped[column] = unescape(cell)
+        except Invalid as invalid:
+            errors.append(f"row {row}, {column}: {invalid}")
+            unescaped[column] = cell
+    return unescaped
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_too_deep(cell: str) -> int | None:
+    """The character (counted from 1) at which a JSON cell nests deeper than MAX_JSON_DEPTH,
+    or None: found by counting brackets outside strings, without parsing."""
+    depth = 0
+    # Strings blanked to the same length, so a position still points into the cell.
+    bare = _JSON_STRING.sub(lambda found: " " * len(found.group()), cell)
+    for bracket in _JSON_BRACKET.finditer(bare):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return bracket.start() + 1
+    return None

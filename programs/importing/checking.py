@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
-from programs import exchange, support
-from programs.importing.cells import Invalid, read_value, shown
+from programs import exchange, support, text
+from programs.importing.cells import MAX_JSON_DEPTH, Invalid, json_too_deep, read_value, shown
 from programs.importing.writing import (
     MODULE_FIELDS,
     ProgramChange,
@@ -42,7 +42,7 @@ _ITEM_KEYS = {
 class Checker:
     """Reads the rows against the catalogue as it is; collects every error on the way."""
 
-    def __init__(self, rows: list[tuple[int, dict[str, str]]]):
+    def __init__(self):
         self.errors: list[str] = []
         self.roles = {role.slug: role for role in Role.objects.all()}
         self.documents: dict[str, list[Document]] = {}
@@ -52,20 +52,35 @@ class Checker:
         self.provider_slugs = set(Provider.objects.values_list("slug", flat=True))
         self.topics = {topic.name: topic for topic in Topic.objects.all()}
         self.topic_slugs = set(Topic.objects.values_list("slug", flat=True))
-        self.existing = _existing_programs(cells["slug"].strip() for _, cells in rows)
+        self.existing: dict[str, Program] = {}
         self.provider_rows: dict[str, tuple[int, dict[str, str]]] = {}
         self.provider_changes: dict[str, list[str]] = {}
         self.new_providers: list[Provider] = []
         self.new_topics: list[Topic] = []
         self.slug_rows: dict[str, int] = {}
+        self._unsaved: list[Provider | Topic] = []
+        self._refused: set[tuple[int, str]] = set()
 
-    def providers_to_save(self) -> list[Provider]:
-        """New providers, and those whose short name or kind the file changes."""
-        return [
-            p for p in self.providers.values() if p.pk is None or p.name in self.provider_changes
-        ]
+    def load(self, slugs: Iterable[str]) -> None:
+        """Look up the programs the next rows name (with their parts), in place of the last
+        chunk's: the import reads the file a chunk of rows at a time."""
+        self.existing = _existing_programs(slugs)
+
+    def take_providers(self) -> list[Provider]:
+        """The providers the rows checked so far create or change, not yet handed out."""
+        providers = [obj for obj in self._unsaved if isinstance(obj, Provider)]
+        self._unsaved = [obj for obj in self._unsaved if not isinstance(obj, Provider)]
+        return providers
+
+    def take_topics(self) -> list[Topic]:
+        """The topics the rows checked so far create, not yet handed out."""
+        topics = [obj for obj in self._unsaved if isinstance(obj, Topic)]
+        self._unsaved = [obj for obj in self._unsaved if not isinstance(obj, Topic)]
+        return topics
 
     def error(self, row: int, column: str | None, message: str) -> None:
+        if (row, column) in self._refused:
+            return  # a refused character is reported once, not again for what it holds
         self.errors.append(f"row {row}, {column}: {message}" if column else f"row {row}: {message}")
 
     def read(self, row: int, where: str, model, names: Iterable[str], source: dict, columns=None):
@@ -92,6 +107,8 @@ class Checker:
                 for name, messages in error.message_dict.items()
                 for message in messages
             ]
+        # A value already refused is not sent to the database (PostgreSQL refuses NUL outright).
+        exclude = exclude | {name for name, _ in found if name}
         using = router.db_for_write(model, instance=obj)
         for constraint in _constraints_to_check(obj, exclude=exclude, using=using):
             try:
@@ -200,12 +217,14 @@ class Checker:
             setattr(provider, model_name, value)
         if changed:
             self.provider_changes[name] = changed
+        if provider.pk is None or changed:
+            self._unsaved.append(provider)
         failed = set(_PROVIDER_COLUMNS) - set(values)
         self.clean(row, "", provider, exclude=failed, columns=_PROVIDER_COLUMNS)
         return provider
 
-    def topic_list(self, row: int, text: str) -> list[Topic]:
-        names = dict.fromkeys(name.strip() for name in text.split(";") if name.strip())
+    def topic_list(self, row: int, cell: str) -> list[Topic]:
+        names = dict.fromkeys(name.strip() for name in cell.split(";") if name.strip())
         topics = []
         for name in names:
             topic = self.topics.get(name)
@@ -216,25 +235,43 @@ class Checker:
                 )
                 self.topics[name] = topic
                 self.new_topics.append(topic)
+                self._unsaved.append(topic)
             topics.append(topic)
         return topics
 
-    def items(self, row: int, column: str, text: str) -> list[dict] | None:
+    def items(self, row: int, column: str, cell: str) -> list[dict] | None:
         """A JSON list cell (modules, role fits, citations); an empty cell is an empty list."""
         keys = _ITEM_KEYS[column]
-        if not text.strip():
+        if not cell.strip():
             return []
+        if (at := json_too_deep(cell)) is not None:
+            self.error(
+                row,
+                column,
+                f"nests deeper than {MAX_JSON_DEPTH} levels (at character {at:,}); the export "
+                "writes a list of objects of plain values.",
+            )
+            return None
         try:
-            items = json.loads(text)
+            items = json.loads(cell)
         except json.JSONDecodeError as error:
             self.error(
                 row, column, f"is not a JSON list ({error.msg}, at character {error.pos + 1})."
             )
             return None
+        except ValueError as error:  # e.g. a number longer than Python reads (4,300 digits)
+            self.error(row, column, f"is not a JSON list that can be read ({error}).")
+            return None
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             self.error(row, column, "must be a JSON list of objects, as the export writes it.")
             return None
         for number, item in enumerate(items, 1):
+            for key, value in item.items():
+                if isinstance(value, str) and (problem := text.problem(value)):
+                    where = f"{column}, item {number}, {text.visible(key)}"
+                    self.error(row, where, problem)
+                    self._refused.add((row, where))
+                    item[key] = text.REFUSED.sub("", value)
             unknown = [key for key in item if key not in keys]
             if unknown:
                 self.error(

@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Prefetch
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from programs import support
 from programs.models import Citation, Module, Program, Provider, RoleFit, Topic
 
 MODULE_FIELDS = ("title", "weeks", "weeks_is_approximate", "price_amount")
@@ -131,22 +130,25 @@ def _delete(obj: models.Model, reason: str) -> None:
     obj.delete()
 
 
-def write(
-    *,
-    providers: list[Provider],
-    topics: list[Topic],
-    changes: list[ProgramChange],
-    reason: str,
-    revision: str,
-) -> None:
-    """Save what the checked file changes; every record it writes carries `reason`, and the
-    revision the caller opened (bulk writes send no signal, so they are given it here)."""
-    bulk = {"default_change_reason": reason, "custom_historical_attrs": {"revision": revision}}
-    for obj in [*providers, *topics]:
-        _save(obj, reason)
-    with support.deferred():  # each program checked once its parts are written too
-        for change in changes:
-            _write_program(change, reason=reason, bulk=bulk)
+class Writer:
+    """Saves what the checked file changes, a row at a time; every record it writes carries
+    `reason`, and the revision the caller opened (bulk writes send no signal, so they are given
+    it here)."""
+
+    def __init__(self, *, reason: str, revision: str):
+        self.reason = reason
+        self.bulk = {
+            "default_change_reason": reason,
+            "custom_historical_attrs": {"revision": revision},
+        }
+
+    def write(self, change: "ProgramChange | None", first: list[Provider | Topic]) -> None:
+        """The providers and topics a row creates or changes first, then its program (if it
+        changes). The caller holds the program's checks until its parts are written too."""
+        for obj in first:
+            _save(obj, self.reason)
+        if change is not None:
+            _write_program(change, reason=self.reason, bulk=self.bulk)
 
 
 def _write_program(change: ProgramChange, *, reason: str, bulk: dict) -> None:

@@ -1,3 +1,4 @@
+import contextlib
 import sys
 from pathlib import Path
 
@@ -23,12 +24,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, **options):
-        data = self._read(file)
         name = "standard input" if file == "-" else Path(file).name
         try:
-            outcome = importing.import_programs(
-                data, dry_run=dry_run, reason=f"{importing.REASON}: {name}"
-            )
+            with self._open(file) as source:
+                outcome = importing.import_programs(
+                    source, dry_run=dry_run, reason=f"{importing.REASON}: {name}"
+                )
         except importing.ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(error)
@@ -41,10 +42,15 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(outcome.summary()))
 
-    def _read(self, file: str) -> bytes:
+    def _open(self, file: str):
+        """The file as a binary stream, read a chunk at a time by the import (issue #22); one
+        larger than the import reads is refused before it is opened."""
         if file == "-":
-            return sys.stdin.buffer.read()
+            return contextlib.nullcontext(sys.stdin.buffer)
         try:
-            return Path(file).read_bytes()
+            size = Path(file).stat().st_size
+            if size > importing.MAX_FILE_BYTES:
+                raise importing.cells.too_large(size)
+            return Path(file).open("rb")
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
