@@ -19,12 +19,12 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup, Comment
-from django.db import connection, models
+from django.db import DataError, connection, models, transaction
 from django.test import Client
 
 from programs import caching, history, search, sitemaps
 from programs.models import Citation, Document, Module, Program, Role
-from programs.output_safety import xml_text
+from programs.output_safety import web_address, xml_text
 from tests import seed
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +201,10 @@ def _html_problems(page: BeautifulSoup, *, scripts_allowed: int = 0) -> list[str
         if script.get("type") != "application/ld+json":
             problems.append(f"a script of type {script.get('type')!r}")
             continue
+        if "<" in (script.string or ""):
+            problems.append(
+                "a < in the JSON-LD block (it could close the script or open a comment)"
+            )
         try:
             json.loads(script.string or "")
         except ValueError as error:
@@ -365,3 +369,63 @@ def test_every_public_output_is_safe_with_stored_payloads_in_every_text_field(
     found = _read_everything(client, payloads, change_ids)
     found.update(_read_sitemaps(client, monkeypatch))
     assert not found, "\n".join(f"{page}: {'; '.join(sorted(set(p)))}" for page, p in found.items())
+
+
+def test_a_nul_in_text_is_stored_and_shown_safely_or_refused_by_the_database(catalog):
+    """SQLite stores NUL, so the C0 group above carries it to every page; PostgreSQL refuses
+    NUL in text, so no page can meet one there (and the group leaves it out)."""
+    program = Program.objects.order_by("pk").first()
+    if connection.vendor == "postgresql":
+        with pytest.raises(DataError, match="NUL"), transaction.atomic():
+            Program.objects.filter(pk=program.pk).update(name="a\x00b")
+    else:
+        Program.objects.filter(pk=program.pk).update(name="a\x00b")
+        assert Program.objects.get(pk=program.pk).name == "a\x00b"
+
+
+def test_a_lone_surrogate_cannot_be_stored_so_only_xml_text_meets_one(catalog):
+    """Text goes to either database as UTF-8, which has no lone surrogates: the write fails
+    before any page could show one. `xml_text` still replaces them (below)."""
+    program = Program.objects.order_by("pk").first()
+    with pytest.raises(UnicodeEncodeError), transaction.atomic():
+        Program.objects.filter(pk=program.pk).update(name="a\ud800b")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tab\tline\nreturn\r kept", "tab\tline\nreturn\r kept"),
+        ("a\x00b\x08c\x0bd\x0ce\x1ff", "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf"),
+        ("non-characters \ufffe\uffff", "non-characters \ufffd\ufffd"),
+        ("lone surrogates \ud800\udfff", "lone surrogates \ufffd\ufffd"),
+        (
+            "DEL, C1 and bidi \x7f\x85\x9f\u202e\u2066 kept",
+            "DEL, C1 and bidi \x7f\x85\x9f\u202e\u2066 kept",
+        ),
+        ("astral 𝔸 and \ufffd kept", "astral 𝔸 and \ufffd kept"),
+    ],
+)
+def test_xml_text_replaces_exactly_what_xml_1_0_cannot_hold(text, expected):
+    assert xml_text(text) == expected
+    ElementTree.fromstring(f"<t>{xml_text(text)}</t>".encode())
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://www.example.edu/ai-in-health", True),
+        ("http://example.org/a?b=c#d", True),
+        ("javascript:alert(1)", False),
+        (" JaVaScRiPt:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:alert(1)", False),
+        ("//example.org/protocol-relative", False),
+        ("/programs/", False),
+        ("https://example.org/a b", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_a_web_address_is_linked(url, linked):
+    assert web_address(url) == (url if linked else None)
