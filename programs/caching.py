@@ -12,15 +12,13 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import partial, wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
-from django.http import HttpResponseNotModified
-from django.shortcuts import redirect
+from django.http import HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
@@ -115,33 +113,36 @@ def _personal(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
-def _canonical_redirect(request, known: frozenset[str]):
-    """A query string with parameters the page does not read is sent to the same page without
-    them (a 302 that is not cached), so junk parameters can never fill the cache with copies."""
-    unknown = [name for name in request.GET if name not in known]
-    if not unknown:
-        return None
-    kept = [(k, v) for k, values in request.GET.lists() if k in known for v in values]
-    response = redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+def _drop_unknown_parameters(request, known: frozenset[str]) -> None:
+    """Serve a query string with parameters the page does not read (tracking tags, junk) as the
+    page without them: the view sees only the known ones, so the page, its links and its cache
+    key are the canonical page's, and junk parameters can never fill the cache with copies."""
+    if all(name in known for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in known:
+            kept.setlist(name, values)
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def public_page(view=None, *, params: Iterable[str] = ()):
     """Serve a public page from the cache for this catalogue version, or build and store it;
     answer 304 Not Modified when the client already has this version.
 
-    `params` names the query parameters the page reads; any other parameter is redirected away
-    (`_canonical_redirect`), so the cache holds only canonical addresses. Use as `@public_page`
-    (no parameters) or `@public_page(params=[...])`."""
+    `params` names the query parameters the page reads; any other parameter is dropped before
+    the view runs (`_drop_unknown_parameters`), so the cache holds only canonical addresses.
+    Use as `@public_page` (no parameters) or `@public_page(params=[...])`."""
     if view is None:
         return partial(public_page, params=params)
     known = frozenset(params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method in ("GET", "HEAD") and (moved := _canonical_redirect(request, known)):
-            return moved
+        if request.method in ("GET", "HEAD"):
+            _drop_unknown_parameters(request, known)
         if request.method not in ("GET", "HEAD") or _personal(request):
             response = view(request, *args, **kwargs)
             response["Cache-Control"] = "private, no-cache"
