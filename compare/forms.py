@@ -99,3 +99,102 @@ class SinceForm(forms.Form):
 
     def day(self):
         return self.cleaned_data.get("since") if self.is_valid() else None
+
+
+# -- Team plans and stacks (issue #23) ------------------------------------------------------
+
+
+class TeamPlanForm(forms.Form):
+    """The team plan's settings: an optional budget, a deadline and each person's weekly hours."""
+
+    budget = forms.DecimalField(
+        label="Total budget (USD)",
+        required=False,
+        min_value=0,
+        max_value=100_000_000,
+        max_digits=11,
+        decimal_places=2,
+    )
+    weeks = forms.IntegerField(
+        label="Deadline (weeks from now)", required=False, min_value=1, max_value=520
+    )
+    hours = forms.DecimalField(
+        label="Hours a week each person can study",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=80,
+        max_digits=4,
+        decimal_places=1,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", auto_id="plan-%s", **kwargs)
+
+    def settings(self) -> dict:
+        """The valid settings; an invalid one counts as not given (its error is shown)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in ("budget", "weeks", "hours")}
+
+
+class TeamRowForm(forms.Form):
+    """One row of a team plan: a role, how many people, and the program chosen for them.
+
+    Rows are the repeated `role`, `people` and `program` parameters, in order, so a plan's
+    address stays short and a browser's GET form sends them without JavaScript."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        required=False,
+        error_messages={"invalid_choice": "Choose a role from the list."},
+    )
+    people = forms.IntegerField(
+        label="People",
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        error_messages={
+            "min_value": "At least 1 person.",
+            "max_value": "At most 10,000 people in one row.",
+            "invalid": "Give a whole number of people, such as 3.",
+        },
+    )
+    program = forms.ChoiceField(
+        label="Program",
+        required=False,
+        error_messages={"invalid_choice": "Choose a program from the list."},
+    )
+
+    def __init__(self, *args, index: int, roles: list[Role], options=None, **kwargs):
+        """`options`: each role's programs the sources name (`plans.options_for`), keyed by
+        the role's id; the program menu offers those of this row's role."""
+        super().__init__(*args, label_suffix="", auto_id=f"row{index}-%s", **kwargs)
+        self.index = index
+        self.roles = {role.slug: role for role in roles}
+        self.fields["role"].choices = [("", "Choose a role")] + [(r.slug, r.name) for r in roles]
+        asked = self.roles.get(self.data.get("role") or "") if self.is_bound else None
+        self.options = (options or {}).get(asked.pk, []) if asked else []
+        self.fields["program"].choices = [("", "The strongest the sources name")] + [
+            (option.ref, option.label) for option in self.options
+        ]
+        if asked is not None:
+            self.fields["program"].error_messages["invalid_choice"] = (
+                f"The sources do not name this for {asked.name.lower()}: choose one they name."
+            )
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(self.data.get(name) for name in ("role", "people", "program"))
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank:
+            return data
+        if not data.get("role") and "role" not in self.errors:
+            self.add_error("role", "Choose the role of these people.")
+        if data.get("people") is None and "people" not in self.errors:
+            self.add_error("people", "Give the number of people in this role.")
+        return data
+
+    def asked_role(self) -> Role | None:
+        return self.roles.get(self.cleaned_data.get("role") or "") if self.is_valid() else None

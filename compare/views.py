@@ -208,3 +208,188 @@ def finder(request):
             ),
         },
     )
+
+
+# -- Stacks and team plans (issue #23) ------------------------------------------------------
+# Appended: the views above are unchanged. The logic is in compare/stacks.py and plans.py.
+
+from compare import plan_export, plans, stacks  # noqa: E402
+from compare.forms import TeamPlanForm, TeamRowForm  # noqa: E402
+
+
+def _stack_notices(stack) -> list[str]:
+    notices = []
+    if stack.not_found:
+        names = ", ".join(f"“{value}”" for value in stack.not_found[:10])
+        notices.append(f"Not found in the catalogue: {names}. The rest are stacked.")
+    if stack.repeated:
+        notices.append(f"Listed more than once, stacked once: {', '.join(stack.repeated)}.")
+    if stack.left_out:
+        notices.append(
+            f"A stack holds up to {stacks.MAX_PARTS} programs or modules; left out: "
+            f"{', '.join(stack.left_out)}."
+        )
+    return notices
+
+
+def _without_blanks(request, names):
+    """A submitted form's empty fields dropped from the address (as the catalogue's list)."""
+    kept = [(k, v) for k, values in request.GET.lists() for v in values if v.strip()]
+    if len(kept) != sum(len(values) for _, values in request.GET.lists()):
+        return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
+    return None
+
+
+@public_page(params=["programs"])
+def stack(request):
+    """/plans/stack/?programs=…: 2–4 programs or modules taken together."""
+    if moved := _without_blanks(request, ["programs"]):
+        return moved
+    built = stacks.build_stack(request.GET.getlist("programs"))
+    offered = (
+        Program.objects.published()
+        .select_related("provider")
+        .prefetch_related("modules")
+        .exclude(slug__in=[p.program.slug for p in built.parts if p.module is None])
+        .order_by("name", "pk")[: stacks.PICK_SHOWN]
+        if len(built.parts) < stacks.MAX_PARTS
+        else []
+    )
+    query = "&".join(urlencode({"programs": ref}, safe=":") for ref in built.refs)
+    return render(
+        request,
+        "plans/stack.html",
+        {
+            "stack": built,
+            "notices": _stack_notices(built),
+            "offered": offered,
+            "query": query,
+            "canonical_query": query,
+            "compare_query": "&".join(
+                dict.fromkeys(f"programs={p.program.slug}" for p in built.parts)
+            ),
+        },
+    )
+
+
+@public_page(params=["program", "role"])
+def stack_pairing(request):
+    """/plans/stack/pair/?program=…&role=…: the stacks the sources name for one program or
+    module and a role; straight to the stack when there is one."""
+    roles = list(Role.objects.order_by("position", "name"))
+    role = next((r for r in roles if r.slug == request.GET.get("role")), None)
+    ref = (request.GET.get("program") or "")[:90]
+    links = []
+    if role is not None:
+        offered = plans.options_for(roles, [role]).get(role.pk, [])
+        links = [link for link in stacks.links_among([o.fit for o in offered]) if ref in link.refs]
+    if len(links) == 1:
+        target = "&".join(urlencode({"programs": r}, safe=":") for r in links[0].refs)
+        return redirect(f"{reverse('compare:stack')}?{target}")
+    return render(
+        request,
+        "plans/pairing.html",
+        {
+            "role": role,
+            "links": [
+                (link, "&".join(urlencode({"programs": r}, safe=":") for r in link.refs))
+                for link in links
+            ],
+            "canonical_query": urlencode({"program": ref, "role": role.slug}) if role else "",
+        },
+        status=200 if role is not None else 404,
+    )
+
+
+PLAN_ROW_PARAMS = ("role", "people", "program")
+PLAN_PARAMS = (*PLAN_ROW_PARAMS, *TeamPlanForm.base_fields)
+BLANK_ROWS = 3
+"""Empty rows a plan's form offers below the filled ones (no JavaScript adds rows)."""
+
+
+def _team_plan(request) -> dict:
+    """The plan a query names, its forms and messages: one reading for the page and exports."""
+    roles = list(Role.objects.order_by("position", "name"))
+    values = {name: request.GET.getlist(name) for name in PLAN_ROW_PARAMS}
+    given = max(len(v) for v in values.values())
+    rows = [
+        {name: (values[name][i] if i < len(values[name]) else "") for name in PLAN_ROW_PARAMS}
+        for i in range(min(given, plans.MAX_ROWS))
+    ]
+    by_slug = {role.slug: role for role in roles}
+    asked = list(
+        {row["role"]: by_slug[row["role"]] for row in rows if row["role"] in by_slug}.values()
+    )
+    options = plans.options_for(roles, asked)
+    forms = [TeamRowForm(row, index=i, roles=roles, options=options) for i, row in enumerate(rows)]
+    forms = [form for form in forms if not (form.is_blank and form.is_valid())]
+    asks = [
+        plans.RowAsk(
+            form.asked_role(), form.cleaned_data["people"], form.cleaned_data["program"] or None
+        )
+        for form in forms
+        if form.is_valid()
+    ]
+    settings_form = TeamPlanForm(request.GET or None)
+    settings = settings_form.settings() if settings_form.is_bound else {}
+    plan = (
+        plans.build_plan(
+            asks,
+            roles=roles,
+            options=options,
+            budget=settings.get("budget"),
+            deadline=settings.get("weeks"),
+            hours=settings.get("hours"),
+        )
+        if asks
+        else None
+    )
+    blank = min(BLANK_ROWS, plans.MAX_ROWS - len(forms)) if len(forms) < plans.MAX_ROWS else 0
+    forms += [TeamRowForm(index=len(forms) + i, roles=roles) for i in range(blank)]
+    too_many = (
+        f"A plan holds at most {plans.MAX_ROWS} rows: the first {plans.MAX_ROWS} are planned, "
+        f"{given - plans.MAX_ROWS} left out."
+        if given > plans.MAX_ROWS
+        else None
+    )
+    query = request.META.get("QUERY_STRING", "")
+    return {
+        "plan": plan,
+        "row_forms": forms,
+        "settings_form": settings_form if settings_form.is_bound else TeamPlanForm(),
+        "too_many": too_many,
+        "query": query,
+        "canonical_query": query,
+        "page_url": request.build_absolute_uri(
+            f"{reverse('compare:team')}{'?' + query if query else ''}"
+        ),
+    }
+
+
+@public_page(params=PLAN_PARAMS)
+def team(request):
+    """/plans/team/?role=…&people=…&program=…&budget=…&weeks=…&hours=…: a team plan."""
+    return render(request, "plans/team.html", _team_plan(request))
+
+
+@public_page(params=PLAN_PARAMS)
+def team_csv(request):
+    """/plans/team/export.csv?…: who takes what, the plan on screen, header row first."""
+    context = _team_plan(request)
+    response = HttpResponse(
+        plan_export.to_csv(context["plan"]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan_export.filename("csv")}"'
+    return response
+
+
+@public_page(params=PLAN_PARAMS)
+def team_json(request):
+    """/plans/team/export.json?…: the same rows, with the sources and questions."""
+    context = _team_plan(request)
+    response = JsonResponse(
+        plan_export.to_json(context["plan"], url=context["page_url"]),
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan_export.filename("json")}"'
+    return response
