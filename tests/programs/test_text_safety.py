@@ -4,6 +4,7 @@ saved; tab and line breaks are kept. The rule itself is programs/text.py."""
 
 import re
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -288,3 +289,33 @@ def test_the_rule_names_the_first_character_and_its_place(value, expected):
 
 def test_a_message_quoting_refused_text_shows_the_code_points():
     assert text.visible("a\x0bb\u202e") == "a⟨U+000B⟩b⟨U+202E⟩"
+
+
+PUBLIC_FORMS = [
+    "/programs/?q=gov{}ernance",
+    "/programs/?q={}",
+    "/programs/?provider={}",
+    "/finder/?role={}",
+    "/finder/?role=physicians&max_cost={}",
+    "/compare/?programs={}",
+    "/compare/?programs=harvard-ai-in-health-care&programs=iabac-ai-in-healthcare&role={}",
+    "/compare/?programs=harvard-ai-in-health-care&programs=iabac-ai-in-healthcare&since={}",
+    "/changes/?program={}",
+]
+"""The public GET forms: search, the list's filters, the finder, the comparison, the change log."""
+
+
+@pytest.mark.parametrize("char", REFUSED, ids=CHAR_IDS)
+def test_the_public_forms_never_fail_on_a_refused_character(client, catalog, char):
+    """On PostgreSQL a NUL reaching a query would be a DataError: each form either refuses the
+    value with a message or searches for it and finds nothing."""
+    for url in PUBLIC_FORMS:
+        response = client.get(url.format(quote(char)))
+        assert response.status_code in (200, 301, 302, 404), url
+
+
+def test_a_nul_in_the_search_is_ignored_with_a_message_beside_the_search(client, catalog):
+    html = client.get("/programs/?q=gov%00ernance").content.decode()
+    warning = html[html.index('class="message message--warning"') :]
+    warning = warning[: warning.index("</div>")]
+    assert '<a href="#id_q">Search</a>: Null characters are not allowed.' in warning
