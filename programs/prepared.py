@@ -1,11 +1,12 @@
 """The whole catalogue's downloads, prepared as files once per catalogue version (issue #22).
 
-/programs/export.csv and /programs/export.json with no query string, and every page of
-/programs/ctdl.json, were built on every request: a minute of a worker's time at 10,000 programs.
-Now the first such request at a catalogue version writes all of them in one pass over the
-catalogue (each program's facts built once for the three formats) into an *edition*, a directory
-under PREPARED_EXPORTS_DIR named for the version, the moment it was bumped and the site's
-address (the files hold absolute links); every later request at that version is sent the file.
+/programs/export.csv and /programs/export.json with no query string were built on every request:
+a minute of a worker's time at 10,000 programs. Now the first such download at a catalogue
+version writes both, and every page of /programs/ctdl.json, in one pass over the catalogue (each
+program's facts built once for the three formats) into an *edition*: a directory under
+PREPARED_EXPORTS_DIR named for the version, the moment it was bumped and the site's address (the
+files hold absolute links). Every later request at that version is sent the file. A CTDL page
+asked for before any full download is built on request as before (it costs a hundred programs).
 
 - Only the current version's edition is served: the version is read once per request
   (`caching._state`, the same read that makes the ETag), so after any write the next download
@@ -33,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from programs import exchange, exports, linked_data
@@ -101,32 +102,51 @@ def _edition(request) -> Edition | None:
     return Edition(root, version, changed_us, request.build_absolute_uri("/"))
 
 
-def served(request, name: str | None = None, *, content_type: str, ctdl_page: str | None = None):
-    """The response sending the current edition's file `name` (or the CTDL page asked for as
-    `?page=`, read as the streamed view reads it), preparing the edition first if need be; None
-    when the file cannot be had, and the caller streams the download as before."""
+def served(request, name: str, *, content_type: str):
+    """The response sending the current edition's file `name`, preparing the edition first if
+    need be; None when the file cannot be had, and the caller streams the download as before."""
     edition = _edition(request)
     if edition is None:
         return None
     try:
         if not edition.is_ready() and not _prepare(edition):
             return None
-        if name is None:
-            name = ctdl_page_name(_ctdl_page_number(edition, ctdl_page))
         path = edition.path / name
         if settings.PREPARED_EXPORTS_ACCEL:
-            if not path.is_file():
-                return None
-            # Streaming, so public_page never stores it in the shared cache: the file it names is
-            # on this server's disk only.
-            response = StreamingHttpResponse((), content_type=content_type)
-            response["X-Accel-Redirect"] = f"{ACCEL_PREFIX}{edition.name}/{name}"
-            response["Content-Length"] = "0"
-            return response
+            return _accel(edition, path, content_type)
         return FileResponse(path.open("rb"), content_type=content_type)
     except OSError:
         logger.warning("Prepared export %s unavailable: streaming instead", name, exc_info=True)
         return None
+
+
+def served_ctdl_page(request, asked: str | None, *, content_type: str):
+    """The CTDL page asked for as `?page=` (read as the streamed view reads it) from the current
+    edition if one is ready, else None. A page is never worth waiting for the whole catalogue:
+    built on request it costs six queries and a hundred programs at any catalogue size."""
+    edition = _edition(request)
+    if edition is None or not edition.is_ready():
+        return None
+    try:
+        path = edition.path / ctdl_page_name(_ctdl_page_number(edition, asked))
+        if settings.PREPARED_EXPORTS_ACCEL:
+            return _accel(edition, path, content_type)
+        # A page is small: read whole, it is a page like any other (cached, `.content`).
+        return HttpResponse(path.read_bytes(), content_type=content_type)
+    except OSError:
+        logger.warning("Prepared CTDL page unavailable: built instead", exc_info=True)
+        return None
+
+
+def _accel(edition: Edition, path: Path, content_type: str) -> StreamingHttpResponse:
+    """An empty answer naming the file for nginx to send (X-Accel-Redirect). Streaming, so
+    public_page never stores it in the shared cache: the file is on this server's disk only."""
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    response = StreamingHttpResponse((), content_type=content_type)
+    response["X-Accel-Redirect"] = f"{ACCEL_PREFIX}{edition.name}/{path.name}"
+    response["Content-Length"] = "0"
+    return response
 
 
 def _ctdl_page_number(edition: Edition, asked: str | None) -> int:

@@ -200,12 +200,14 @@ def program_ctdl(request, slug):
 @public_page(params=["page"])
 def catalogue_ctdl(request):
     """/programs/ctdl.json?page=N: the whole catalogue in CTDL, CTDL_PAGE_SIZE programs a page,
-    from the prepared files (in the list's order, as the full-catalogue CSV and JSON)."""
+    in the list's order; from the prepared files when a full download has prepared them."""
     page_asked = request.GET.get("page")
-    response = prepared.served(request, content_type=CTDL_CONTENT_TYPE, ctdl_page=page_asked)
+    response = prepared.served_ctdl_page(request, page_asked, content_type=CTDL_CONTENT_TYPE)
     if response:
         return response
-    page = Paginator(exports.catalogue(), CTDL_PAGE_SIZE).get_page(page_asked)
+    # The unfiltered list's order (browse.listing), as the prepared pages hold it.
+    programs = Program.objects.published().for_detail().order_by("name", "pk")
+    page = Paginator(programs, CTDL_PAGE_SIZE).get_page(page_asked)
     document = linked_data.ctdl_catalogue(page, base=request.build_absolute_uri("/"))
     return JsonResponse(
         document, content_type=CTDL_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}

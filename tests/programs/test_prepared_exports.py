@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.test import Client
@@ -46,6 +47,7 @@ def streamed(settings, tmp_path):
         blocker = tmp_path / "not-a-directory"
         blocker.write_text("")
         settings.PREPARED_EXPORTS_DIR = blocker / "prepared"
+        cache.clear()  # CTDL pages from the prepared files are cached pages like any other
 
     return switch
 
@@ -82,12 +84,25 @@ def test_the_first_download_prepares_the_files_and_the_next_is_sent_them(
     written = {path.name: path.stat().st_mtime_ns for path in edition.iterdir()}
     body = _body(first)
     assert body == (edition / "programs.csv").read_bytes()
-    for path in (CSV, JSON, CTDL):
+    for path in (CSV, JSON):
         with django_assert_num_queries(1):  # the catalogue version only: nothing is generated
             response = client.get(path)
         assert isinstance(response, FileResponse), path
+    with django_assert_num_queries(1):
+        page = client.get(CTDL)
+    assert page.content == (edition / "ctdl-1.json").read_bytes()
     assert _body(client.get(CSV)) == body
     assert {path.name: path.stat().st_mtime_ns for path in edition.iterdir()} == written
+
+
+def test_a_ctdl_page_asked_for_first_is_built_on_request_without_preparing(
+    client, catalog, prepared_dir, django_assert_num_queries
+):
+    """A page costs six queries at any catalogue size: no reader waits for the whole catalogue."""
+    with django_assert_num_queries(6):
+        response = client.get(CTDL)
+    assert json.loads(response.content)["totalItems"] == Program.objects.published().count()
+    assert not prepared_dir.exists() or _editions(prepared_dir) == []
 
 
 def test_the_prepared_files_are_byte_for_byte_what_was_streamed(client, catalog, streamed):
