@@ -11,8 +11,10 @@ class Command(BaseCommand):
     help = (
         "Import programs from a CSV file in the format /programs/export.csv writes (edited in a "
         "spreadsheet): creates new programs, updates existing ones by slug, and replaces their "
-        "modules, role fits, citations and topics to match the file. Every row is checked first; "
-        "a file with any error writes nothing."
+        "modules, role fits, citations and topics to match the file. Every row is checked; a file "
+        "with any error writes nothing. Files over "
+        f"{importing.MAX_FILE_BYTES // 1024 // 1024} MB are refused; rows are read a chunk at a "
+        "time, so memory does not grow with the file."
     )
 
     def add_arguments(self, parser):
