@@ -189,6 +189,7 @@ def test_fifty_rows_are_cut_to_twenty_with_a_message(client, catalog):
     assert "at most 20 rows" in page.select_one("#rows-error").get_text()
     assert "30 left out" in page.select_one("#rows-error").get_text()
     assert len(page.select("tr.plan-table__row")) == 20
+    assert len(page.select("#team-form .team-row")) == 20  # no blank rows past the limit
 
 
 def test_pages_offer_the_pairings_the_sources_name(client, catalog):
