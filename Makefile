@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-sta
 
 PORT ?= 8000
 
-.PHONY: help run test test-fast coverage mutants import browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve stop faults cluster-check clean
+.PHONY: help debian-libraries run test test-fast coverage mutants import browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve stop faults cluster-check clean
 
 help:  ## This list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -21,10 +21,19 @@ $(PY):
 
 # Exactly the versions in requirements.lock (hash-checked), then this project itself.
 $(STAMP): $(PY) requirements.lock pyproject.toml
+	@$(MAKE) --no-print-directory debian-libraries
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# WeasyPrint (PDF briefs) needs Pango from Debian; installed when missing and we may.
+DEBIAN_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+debian-libraries:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing $(DEBIAN_LIBRARIES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_LIBRARIES) >/dev/null; \
+	  else echo "PDF briefs need: sudo apt-get install $(DEBIAN_LIBRARIES)" >&2; fi; fi
 
 lock: $(PY)  ## Re-resolve requirements.lock from pyproject.toml (after changing a dependency)
 	$(PY) -m pip install --quiet pip-tools
