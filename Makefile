@@ -97,9 +97,10 @@ fuzz: $(STAMP)  ## Hypothesis over every public URL and query parameter under th
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  $(TEST_ENV) HYPOTHESIS_PROFILE=fuzz EXPECT_DATABASE=postgresql $(PY) -m pytest -q tests/test_fuzz.py; fi
 
-bench: $(STAMP)  ## Every public page at 6, 1,000 and 10,000 programs, cold and warm, then gunicorn + wrk (SQLite; PostgreSQL too when DATABASE_URL is set)
+bench: $(STAMP)  ## Every public page at 6, 1,000 and 10,000 programs, cold and warm, then gunicorn + wrk (SQLite; PostgreSQL too when DATABASE_URL is set); then preparing and serving the full exports at 10,000
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m tests.benchmarks.pages
+	$(PY) -m tests.benchmarks.exports
 
 load: $(STAMP)  ## wrk 30 s x 64 connections on list, compare and detail at 10,000 programs under gunicorn: errors and worker memory
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v0

@@ -39,6 +39,13 @@ def _empty_page_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_prepared_exports(settings, tmp_path):
+    """Each test prepares its own full-catalogue downloads (programs/prepared.py): files on disk
+    outlive a test's rolled-back writes, as cached pages would without _empty_page_cache."""
+    settings.PREPARED_EXPORTS_DIR = tmp_path / "prepared"
+
+
 class _SharedSeed:
     """The seed catalogue, loaded once for the tests of a module that ask for it (issue #19).
 
