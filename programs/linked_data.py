@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urljoin
 
 from django.urls import reverse
 
-from programs import display
+from programs import display, output_safety
 from programs.facts import Fact, facts_for
 from programs.models import Citation, Program, RoleFit
 
@@ -92,7 +92,7 @@ def course(program: Program, *, page_url: str) -> dict:
         "name": program.name,
         "description": _described(program),
         "provider": _organization(program),
-        "sameAs": program.url,
+        "sameAs": output_safety.web_address(program.url),  # never a stored javascript: URL
         "offers": _offer(program, facts),
         "hasCourseInstance": _course_instance(program, facts),
         # An exact duration only where the source gives one: "about 15 weeks" is no P15W.
