@@ -169,7 +169,12 @@ def compare_json(request):
 
 @public_page(params=COMPARE_PARAMS)
 def compare_print(request):
-    return compare(request, template="compare/print.html", summary=True)
+    """/compare/print/?programs=…: the comparison's one-page brief, each figure footnoted to
+    its sentence (issue #23); the picker when fewer than two programs are named."""
+    selection, context = _comparison_brief(request)
+    if context is None:
+        return _comparison_picker(request, selection)
+    return render(request, "compare/print.html", context)
 
 
 def _selection_query(slugs: list[str]) -> str:
@@ -393,3 +398,158 @@ def team_json(request):
     )
     response["Content-Disposition"] = f'attachment; filename="{plan_export.filename("json")}"'
     return response
+
+
+# -- Briefs a budget holder can sign (issue #23) --------------------------------------------
+# Appended: one page from a team plan, a stack or a comparison, as HTML to print and as a PDF
+# rendered on the server (compare/brief.py). Bad input: the brief's page with its messages.
+
+from compare import brief  # noqa: E402
+
+
+def _plan_problems(context) -> list[str]:
+    """What must be fixed before a plan can be signed, as the plan page words it per field."""
+    problems = [context["too_many"]] if context["too_many"] else []
+    for form in context["row_forms"]:
+        if form.is_bound:
+            problems += [
+                f"Row {form.index + 1}, {form[name].label.lower()}: {error}"
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+    settings_form = context["settings_form"]
+    if settings_form.is_bound:
+        problems += [
+            f"{settings_form[name].label}: {error}"
+            for name, errors in settings_form.errors.items()
+            for error in errors
+        ]
+    return problems
+
+
+def _team_brief(request) -> dict:
+    context = _team_plan(request)
+    return context | {
+        "problems": _plan_problems(context),
+        "today": timezone.localdate(),
+        "coverage": brief.plan_coverage(context["plan"]) if context["plan"] else [],
+    }
+
+
+def _not_signable(request, template, context):
+    """A brief with problems or nothing to show is the brief's page, never a PDF: the same
+    messages as the page, not cached (a 400)."""
+    return render(request, template, context, status=400)
+
+
+@public_page(params=PLAN_PARAMS)
+def team_brief(request):
+    """/plans/team/brief/?…: the team plan on one page for the person who approves it."""
+    return render(request, "plans/brief_team.html", _team_brief(request))
+
+
+@public_page(params=PLAN_PARAMS)
+def team_brief_pdf(request):
+    """/plans/team/brief.pdf?…: the same page as a PDF."""
+    context = _team_brief(request)
+    if context["plan"] is None or context["problems"]:
+        return _not_signable(request, "plans/brief_team.html", context)
+    return brief.pdf_response(
+        request, "plans/brief_team.html", context, kind="team-plan", today=context["today"]
+    )
+
+
+def _stack_brief(request) -> dict:
+    built = stacks.build_stack(request.GET.getlist("programs"))
+    query = "&".join(urlencode({"programs": ref}, safe=":") for ref in built.refs)
+    return {
+        "stack": built,
+        "notices": _stack_notices(built),
+        "query": query,
+        "canonical_query": query,
+        "today": timezone.localdate(),
+        "page_url": request.build_absolute_uri(
+            f"{reverse('compare:stack')}{'?' + query if query else ''}"
+        ),
+    }
+
+
+@public_page(params=["programs"])
+def stack_brief(request):
+    """/plans/stack/brief/?programs=…: a stack on one page."""
+    return render(request, "plans/brief_stack.html", _stack_brief(request))
+
+
+@public_page(params=["programs"])
+def stack_brief_pdf(request):
+    """/plans/stack/brief.pdf?programs=…: the same page as a PDF."""
+    context = _stack_brief(request)
+    if not context["stack"].is_stack or context["notices"]:
+        return _not_signable(request, "plans/brief_stack.html", context)
+    return brief.pdf_response(
+        request, "plans/brief_stack.html", context, kind="stack", today=context["today"]
+    )
+
+
+PRINT_PARAMS = ("programs", "since")
+"""What the comparison's print summary and its PDF read."""
+
+
+def _comparison_brief(request):
+    """The print summary's context, or None when fewer than two programs are named (the
+    picker is shown instead, as on the comparison page)."""
+    selection = select_programs(request.GET.getlist("programs"))
+    if not selection.is_comparable:
+        return selection, None
+    table = build_summary(selection.programs)
+    since_form = SinceForm(request.GET)
+    since = None
+    if day := since_form.day():
+        since = changes.changes_since(selection.programs, day)
+        changes.mark(table, since)
+    groups, notes = brief.number_comparison(table)
+    query = _selection_query(selection.slugs)
+    today = timezone.localdate()
+    return selection, {
+        "selection": selection,
+        "notices": _notices(selection),
+        "table": table,
+        "groups": groups,
+        "notes": notes,
+        "query": query,
+        "canonical_query": query,
+        "since": since,
+        "today": today,
+        "page_url": request.build_absolute_uri(f"{reverse('compare:index')}?{query}"),
+        "come_back_url": request.build_absolute_uri(
+            f"{reverse('compare:index')}?{query}&since={today:%Y-%m-%d}"
+        ),
+        "asks": [(p, questions_for(facts_for(p))) for p in selection.programs],
+    }
+
+
+def _comparison_picker(request, selection, *, status=200):
+    return render(
+        request,
+        "compare/pick.html",
+        {
+            "selection": selection,
+            "notices": _notices(selection),
+            "choices": choices(request.GET.get("find", ""), exclude=selection.slugs),
+            "canonical_query": _selection_query(selection.slugs),
+        },
+        status=status,
+    )
+
+
+@public_page(params=PRINT_PARAMS)
+def compare_print_pdf(request):
+    """/compare/print.pdf?programs=…: the print summary as a PDF."""
+    selection, context = _comparison_brief(request)
+    if context is None:
+        return _comparison_picker(request, selection, status=400)
+    if context["notices"]:
+        return _not_signable(request, "compare/print.html", context)
+    return brief.pdf_response(
+        request, "compare/print.html", context, kind="comparison", today=context["today"]
+    )
