@@ -309,6 +309,9 @@ LOGGING = {
         },
         "axes": {"handlers": ["stderr"], "level": "WARNING"},
         "certcatalog": {"handlers": ["stderr"], "level": "INFO"},
+        # WeasyPrint warns of every screen-only CSS rule it skips (about 30 a PDF): not news.
+        "weasyprint": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "fontTools": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
 
