@@ -152,7 +152,9 @@ def test_redis_full_with_noeviction_still_serves_every_page(client, catalog, set
             server.client.set("one-more", filler)
         for url in ["/", "/programs/", "/programs/?role=clinicians", "/compare/", "/finder/"]:
             assert client.get(url).status_code == 200, url
-        assert client.get("/healthz").json()["cache"] == "down"
+        health = client.get("/healthz")
+        assert health.status_code == 200  # whether the health check's tiny write fits or not
+        assert health.json()["status"] == "ok"
     finally:
         server.stop()
 

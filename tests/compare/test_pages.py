@@ -67,9 +67,12 @@ def test_compare_page_shows_table_chart_and_actions(client, catalog):
     assert "<svg" in html and "Not plotted" in html
     assert "Only show differences" in html
     assert f"?programs={JHU}&amp;programs={IABAC}" in html  # remove Harvard
-    downloads = [a["href"] for a in page.select("a[download]")]
+    downloads = [a["href"] for a in page.select('a[download][href^="/compare/export."]')]
     query = f"programs={HARVARD}&programs={JHU}&programs={IABAC}"
     assert downloads == [f"/compare/export.csv?{query}", f"/compare/export.json?{query}"]
+    assert [a["href"] for a in page.select('a[href^="/compare/print.pdf"]')] == [
+        f"/compare/print.pdf?{query}"
+    ]
 
 
 def _table_rows(page: BeautifulSoup) -> dict[str, dict]:
@@ -290,7 +293,7 @@ def test_the_old_format_switch_redirects_to_the_export_routes(client, catalog, k
 
 def test_export_links_carry_the_rows_and_pace_shown(client, catalog):
     page = BeautifulSoup(_get(client, [HARVARD, JHU], diff="1", hours="4").content, "html.parser")
-    downloads = [a["href"] for a in page.select("a[download]")]
+    downloads = [a["href"] for a in page.select('a[download][href^="/compare/export."]')]
     assert downloads[0] == f"/compare/export.csv?programs={HARVARD}&programs={JHU}&diff=1&hours=4"
 
 
