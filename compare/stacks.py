@@ -86,15 +86,12 @@ class Notes:
     def cite(self, citations: list[Citation], program: Program) -> list[int]:
         from programs.facts import standing_words
 
-        return [
-            self.add(
-                c.document,
-                c.quote,
-                referent=c.referent,
-                standing=standing_words(c, program),
-            )
+        # Two citations of one sentence (the weeks and the modules, say) are one footnote.
+        numbers = (
+            self.add(c.document, c.quote, referent=c.referent, standing=standing_words(c, program))
             for c in citations
-        ]
+        )
+        return list(dict.fromkeys(numbers))
 
     def fit(self, fit: RoleFit) -> int:
         return self.add(

@@ -116,3 +116,17 @@ def test_role_page_links_are_the_pairings_the_guide_names(catalog):
     )
     assert (CEDARS, STANFORD) not in texts  # the guide pairs Stanford with IABAC only
     assert (IABAC, f"{HARVARD}:2") in texts and (IABAC, CEDARS) in texts
+
+
+def test_no_figure_names_one_footnote_twice(catalog):
+    """Two citations of one sentence (a program's weeks and its modules) are one footnote."""
+    from itertools import combinations
+
+    from tests.seed import ALL
+
+    for pair in combinations(ALL, 2):
+        stack = build_stack(list(pair))
+        for part in stack.parts:
+            for figure in (part.cost, part.weeks):
+                assert len(figure.notes) == len(set(figure.notes)), (pair, figure)
+            assert len(part.weekly_hours_notes) == len(set(part.weekly_hours_notes)), pair
