@@ -8,6 +8,7 @@ page and every client's copy stale at once, on every app server.
 import datetime
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -23,6 +24,9 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from programs.models import CatalogueVersion, footer_facts
+
+cache_logger = logging.getLogger("certcatalog.cache")
+"""Cache failures, told once a minute per process (settings LOGGING, certcatalog.logs)."""
 
 PAGE_TIMEOUT = 60 * 60
 """Cached pages expire after an hour even if nothing changes (they are keyed by version)."""
@@ -113,6 +117,24 @@ def _personal(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
+def _cache_get(key: str):
+    """A cached page, or None. django-redis ignores connection, timeout and Redis errors; this
+    also treats anything else a dying Redis can cause (a reply cut mid-value that will not
+    unpickle, a reset socket) as a miss: the page is built from the database (issue #22)."""
+    try:
+        return cache.get(key)
+    except Exception as exc:  # noqa: BLE001 -- the cache must never turn a page into a 500
+        cache_logger.error("The cache failed; pages are built from the database meanwhile: %r", exc)
+        return None
+
+
+def _cache_set(key: str, response) -> None:
+    try:
+        cache.set(key, response, PAGE_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 -- see _cache_get
+        cache_logger.error("The cache failed; pages are built from the database meanwhile: %r", exc)
+
+
 def _drop_unknown_parameters(request, known: frozenset[str]) -> None:
     """Serve a query string with parameters the page does not read (tracking tags, junk) as the
     page without them: the view sees only the known ones, so the page, its links and its cache
@@ -154,11 +176,11 @@ def public_page(view=None, *, params: Iterable[str] = ()):
             response = HttpResponseNotModified()
         else:
             key = f"page:{version}:{path}"
-            response = cache.get(key)
+            response = _cache_get(key)
             if response is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code == 200 and not response.streaming:
-                    cache.set(key, response, PAGE_TIMEOUT)
+                    _cache_set(key, response)
         if response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(changed_at.timestamp())

@@ -248,3 +248,18 @@ def test_a_restore_clears_only_this_sites_keys(client, catalog, real_redis):
     clear_site_cache()
     assert real_redis.page_keys() == []
     assert real_redis.client.get("another-site:session") == b"keep me"
+
+
+def test_any_cache_error_is_a_miss_not_a_500(client, catalog, monkeypatch):
+    """What django-redis does not classify as a connection error (a reply cut mid-value that
+    will not unpickle, say) still only costs the cache."""
+    import pickle
+
+    def broken(*args, **kwargs):
+        raise pickle.UnpicklingError("pickle data was truncated")
+
+    monkeypatch.setattr("programs.caching.cache.get", broken)
+    monkeypatch.setattr("programs.caching.cache.set", broken)
+    response = client.get("/programs/")
+    assert response.status_code == 200
+    assert "Harvard" in response.content.decode()
