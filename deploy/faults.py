@@ -562,6 +562,10 @@ def main() -> int:
             outcome.problems.append(f"{late} answers were still 503 after PostgreSQL returned")
         outcomes.append(outcome)
     finally:
+        if any(o.tally.statuses.get(500) for o in outcomes):
+            # What the app logged about its 500s, before the run directory goes.
+            log = (stack.run_dir / "gunicorn-error.log").read_text(errors="replace")
+            print("\n".join(log.splitlines()[-60:]))
         stack.stop()
         redis.kill()
         relay.close()
