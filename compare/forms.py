@@ -8,6 +8,18 @@ from compare.finder import Needs
 from programs.models import Program, Role
 
 
+def weekly_hours_field(label: str) -> forms.DecimalField:
+    """A reader's study hours a week (finder, compare pace, team plan): half an hour to 80."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=80,
+        max_digits=4,
+        decimal_places=1,
+    )
+
+
 class FinderForm(forms.Form):
     role = forms.ChoiceField(label="Your role", required=False)
     budget = forms.DecimalField(
@@ -18,14 +30,7 @@ class FinderForm(forms.Form):
         max_digits=9,
         decimal_places=2,
     )
-    weekly_hours = forms.DecimalField(
-        label="Hours a week you can study",
-        required=False,
-        min_value=Decimal("0.5"),
-        max_value=80,
-        max_digits=4,
-        decimal_places=1,
-    )
+    weekly_hours = weekly_hours_field("Hours a week you can study")
     cme = forms.BooleanField(label="I need CME credit", required=False)
     assessed = forms.BooleanField(
         label="I want an assessed credential (an exam or other assessment)", required=False
@@ -68,14 +73,7 @@ class FinderForm(forms.Form):
 class PaceForm(forms.Form):
     """The compare page's optional 'hours a week you can study'."""
 
-    hours = forms.DecimalField(
-        label="Your hours a week",
-        required=False,
-        min_value=Decimal("0.5"),
-        max_value=80,
-        max_digits=4,
-        decimal_places=1,
-    )
+    hours = weekly_hours_field("Your hours a week")
 
     def weekly_hours(self) -> Decimal | None:
         return self.cleaned_data.get("hours") if self.is_valid() else None
@@ -118,14 +116,7 @@ class TeamPlanForm(forms.Form):
     weeks = forms.IntegerField(
         label="Deadline (weeks from now)", required=False, min_value=1, max_value=520
     )
-    hours = forms.DecimalField(
-        label="Hours a week each person can study",
-        required=False,
-        min_value=Decimal("0.5"),
-        max_value=80,
-        max_digits=4,
-        decimal_places=1,
-    )
+    hours = weekly_hours_field("Hours a week each person can study")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", auto_id="plan-%s", **kwargs)
