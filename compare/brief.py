@@ -24,6 +24,7 @@ from django.utils._os import safe_join
 from compare.plans import Plan
 from compare.stacks import QUESTIONS, Answer, Notes, Part
 from compare.table import Cell, Row, Table
+from programs.exports import as_attachment
 from programs.facts import facts_for
 from programs.models import RoleFit
 
@@ -97,8 +98,7 @@ def pdf_response(request, template: str, context: dict, *, kind: str, today: dat
     origin = request.build_absolute_uri("/").rstrip("/")
     html = render_to_string(template, context | {"pdf": True}, request=request)
     response = HttpResponse(render_pdf(html, origin=origin), content_type=PDF)
-    response["Content-Disposition"] = f'attachment; filename="{filename(kind, today=today)}"'
-    return response
+    return as_attachment(response, filename(kind, today=today))
 
 
 # -- The comparison's footnotes ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from compare.forms import FinderForm, PaceForm, SinceForm
 from compare.selection import MAX_PROGRAMS, choices, select_programs
 from compare.table import build_summary, build_table
 from programs.caching import public_page
+from programs.exports import as_attachment
 from programs.facts import facts_for, questions_for
 from programs.models import Program, Role
 
@@ -149,8 +150,7 @@ def compare_csv(request):
     if table is None:
         return redirect(f"{reverse('compare:index')}?{_selection_query(selection.slugs)}")
     response = HttpResponse(export.to_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.filename("csv")}"'
-    return response
+    return as_attachment(response, export.filename("csv"))
 
 
 @public_page(params=EXPORT_PARAMS)
@@ -163,8 +163,7 @@ def compare_json(request):
         f"{reverse('compare:index')}?{_selection_query(selection.slugs)}"
     )
     response = JsonResponse(export.to_json(table, url=page), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{export.filename("json")}"'
-    return response
+    return as_attachment(response, export.filename("json"))
 
 
 @public_page(params=COMPARE_PARAMS)
@@ -384,8 +383,7 @@ def team_csv(request):
     response = HttpResponse(
         plan_export.to_csv(context["plan"]), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{plan_export.filename("csv")}"'
-    return response
+    return as_attachment(response, plan_export.filename("csv"))
 
 
 @public_page(params=PLAN_PARAMS)
@@ -396,8 +394,7 @@ def team_json(request):
         plan_export.to_json(context["plan"], url=context["page_url"]),
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
-    response["Content-Disposition"] = f'attachment; filename="{plan_export.filename("json")}"'
-    return response
+    return as_attachment(response, plan_export.filename("json"))
 
 
 # -- Briefs a budget holder can sign (issue #23) --------------------------------------------

@@ -45,6 +45,12 @@ NUMBER_FIELDS = _fields_of(models.DecimalField, models.IntegerField) | {"total_c
 BOOLEAN_FIELDS = _fields_of(models.BooleanField)
 
 
+def as_attachment(response, name: str):
+    """The response as a download named `name` (every export and PDF of the site)."""
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def filename(extension: str, *, today: date | None = None) -> str:
     return f"certcatalog-programs-{(today or date.today()).isoformat()}.{extension}"
 

@@ -139,11 +139,6 @@ def _full_catalogue(request) -> bool:
     return not request.META.get("QUERY_STRING")
 
 
-def _attachment(response, name: str):
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @public_page(params=ProgramFilterSet.base_filters)
 def export_csv(request):
     """/programs/export.csv?…: the programs /programs/?… lists, streamed as CSV; the whole
@@ -157,7 +152,7 @@ def export_csv(request):
         response = StreamingHttpResponse(
             exports.csv_lines(programs, _absolute_page_url(request)), content_type=content_type
         )
-    return _attachment(response, exports.filename("csv"))
+    return exports.as_attachment(response, exports.filename("csv"))
 
 
 @public_page(params=ProgramFilterSet.base_filters)
@@ -180,7 +175,7 @@ def export_json(request):
             ),
             content_type=content_type,
         )
-    return _attachment(response, exports.filename("json"))
+    return exports.as_attachment(response, exports.filename("json"))
 
 
 CTDL_CONTENT_TYPE = "application/ld+json"
