@@ -13,7 +13,6 @@ import logging
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -195,22 +194,7 @@ def main() -> None:
         f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; load average before: {os.getloadavg()[0]:.1f}"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        databases = [f"sqlite:///{tmp}/bench-exports.sqlite3"]
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            databases.append(
-                server.recreate_postgres_database(
-                    "certcatalog_bench_exports", os.environ["DATABASE_URL"]
-                )
-            )
-        for url in databases:
-            env = server.seeded_env(url)
-            subprocess.run(
-                [server.PYTHON, "-m", "tests.benchmarks.exports", "--measure"],
-                cwd=server.ROOT,
-                env=env,
-                check=True,
-            )
+    server.measure_on_each_database("tests.benchmarks.exports", "certcatalog_bench_exports")
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -12,9 +12,7 @@ import gzip
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -208,21 +206,7 @@ def main() -> None:
         f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {ROUNDS} requests per page and state"
     )
-    databases = []
-    with tempfile.TemporaryDirectory() as tmp:
-        databases.append(f"sqlite:///{tmp}/bench.sqlite3")
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            databases.append(
-                server.recreate_postgres_database("certcatalog_bench", os.environ["DATABASE_URL"])
-            )
-        for url in databases:
-            env = server.seeded_env(url)
-            subprocess.run(
-                [server.PYTHON, "-m", "tests.benchmarks.pages", "--measure"],
-                cwd=server.ROOT,
-                env=env,
-                check=True,
-            )
+    server.measure_on_each_database("tests.benchmarks.pages", "certcatalog_bench")
 
 
 if __name__ == "__main__":

@@ -143,3 +143,18 @@ def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None)
         socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
     )
+
+
+def measure_on_each_database(module: str, name: str) -> None:
+    """Run `python -m <module> --measure` on a fresh seeded SQLite database, then on a fresh
+    PostgreSQL database `name` when DATABASE_URL names a PostgreSQL server."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        databases = [f"sqlite:///{tmp}/{name}.sqlite3"]
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            databases.append(recreate_postgres_database(name, os.environ["DATABASE_URL"]))
+        for url in databases:
+            subprocess.run(
+                [PYTHON, "-m", module, "--measure"], cwd=ROOT, env=seeded_env(url), check=True
+            )
