@@ -179,6 +179,8 @@ class Tally:
     health_late: int = 0
     health_statuses: Counter = field(default_factory=Counter)
     health_slowest: float = 0.0
+    health_late_at: list[float] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, status: int | str, seconds: float) -> None:
@@ -240,6 +242,7 @@ def health_probe(port: int, tally: Tally, stop: threading.Event) -> None:
                 tally.health_ok += 1
             else:
                 tally.health_late += 1
+                tally.health_late_at.append(started - tally.started)
         stop.wait(0.25)
 
 
@@ -404,7 +407,9 @@ def judge(name: str, tally: Tally, *, allowed: set) -> Outcome:
     if tally.health_late or not tally.health_ok:
         problems.append(
             f"/healthz late or unanswered {tally.health_late} times "
-            f"(slowest {tally.health_slowest * 1000:.0f} ms)"
+            f"(slowest {tally.health_slowest * 1000:.0f} ms; sent at "
+            + ", ".join(f"{at:.1f} s" for at in tally.health_late_at)
+            + " into the fault)"
         )
     return Outcome(name, tally, problems)
 

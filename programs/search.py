@@ -16,6 +16,7 @@ Snowball algorithm).
 
 import contextvars
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,10 @@ import snowballstemmer
 from django.db import connection
 from django.db.models import Prefetch, Q
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMERS = threading.local()
+"""One Snowball stemmer per thread: a stemmer keeps the word it is working on in itself, so two
+gunicorn threads sharing one corrupt each other's word (an IndexError, seen as a 500 under
+`make faults`)."""
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 OWN_FIELDS = ("name", "summary", "best_for")
 """The program's own columns searched (the generated search document holds them too)."""
@@ -34,8 +38,15 @@ def words(text: str) -> list[str]:
     return [word.lower().replace("’", "'") for word in _WORD.findall(text or "")]
 
 
+def _stemmer():
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer
+
+
 def stems(text: str) -> list[str]:
-    return _STEMMER.stemWords(words(text))
+    return _stemmer().stemWords(words(text))
 
 
 def _stem_column(texts: Iterable[str]) -> str:

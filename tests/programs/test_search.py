@@ -166,3 +166,34 @@ def test_a_renamed_topic_finds_its_programs_by_its_new_name(client, catalog):
     topic.name = "Stewardship of algorithms"
     topic.save()
     assert "iabac-ai-in-healthcare" in _search(client, "stewardship")
+
+
+def test_stemming_from_many_threads_at_once_gives_each_its_own_words():
+    """gunicorn's threads stem search words side by side: a shared Snowball stemmer mixed their
+    words up and raised IndexError, a 500 under `make faults` (programs/search.py _stemmer)."""
+    import threading
+
+    from programs import search
+
+    texts = [
+        f"{word} certification programs for nurses and physicians, {n} responsibilities"
+        for n, word in enumerate(["governance", "implementation", "informatics", "leadership"] * 8)
+    ]
+    expected = {text: search.stems(text) for text in texts}
+    wrong: list[str] = []
+
+    def stem_all() -> None:
+        try:
+            for _ in range(40):
+                for text in texts:
+                    if search.stems(text) != expected[text]:
+                        wrong.append(text)
+        except Exception as exc:  # noqa: BLE001 -- what a shared stemmer raises is the finding
+            wrong.append(repr(exc))
+
+    threads = [threading.Thread(target=stem_all) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
