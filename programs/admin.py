@@ -375,8 +375,8 @@ def _link_cell(address: str | None, works: bool | None):
     if works is None:
         return "Not checked"
     if works:
-        return format_html('<span class="link-check link-check--ok">Working</span>')
-    return format_html('<span class="link-check link-check--broken">Broken</span>')
+        return format_html('<span class="link-check link-check--ok">{}</span>', "Working")
+    return format_html('<span class="link-check link-check--broken">{}</span>', "Broken")
 
 
 def _link_note(address: str | None):

@@ -80,6 +80,11 @@ def _ask(address: str, method: str, timeout: float) -> tuple[int, str, int]:
                 raise _RedirectRefused(
                     f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop"
                 ) from None
+            if 300 <= error.code < 400 and "is not allowed" in error.msg:  # urllib's own refusal
+                location = error.headers.get("Location", "")
+                raise _RedirectRefused(
+                    f"redirected to a non-web address: {location}"[:300]
+                ) from None
             return error.code, error.geturl() or address, redirects.followed
 
 
