@@ -1250,7 +1250,7 @@ class LinkCheckQuerySet(models.QuerySet):
         return Subquery(self.filter(address=OuterRef(address_field)).values("ok")[:1])
 
 
-class LinkCheck(models.Model):
+class LinkCheck(CatalogueModel):
     """The last check of one stored address (`manage.py check_links`, programs/link_check.py).
 
     Kept per address, not per row: a program and a document with the same address share it.
