@@ -391,7 +391,7 @@ def _link_note(address: str | None):
         return f"Working when checked on {when}: {check.summary}."
     return format_html(
         '<strong class="link-check link-check--broken">Broken when checked on {}: {}.</strong> '
-        "The public pages still show the link; correct or remove the address.",
+        "The public pages still show the link: check the address, then correct or remove it.",
         when,
         check.error or check.status,
     )

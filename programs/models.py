@@ -637,7 +637,7 @@ class Program(CatalogueModel):
         null=True,
         blank=True,
         help_text="The program's page on the provider's site. The sources give none; "
-        "`manage.py check_links` checks it.",
+        "manage.py check_links checks it.",
     )
     named_page = models.CharField(
         "page the sources name",
@@ -646,7 +646,7 @@ class Program(CatalogueModel):
         blank=True,
         help_text="The page a source points readers to, in its words, word for word from the "
         "cited sentence: “Harvard's digital health course page”. Shown under “Where to go "
-        "next” (programs/next_step.py).",
+        "next” on the program's page.",
     )
 
     # Derived figures stored for filtering and sorting at scale (issue #11). Each has one

@@ -61,6 +61,6 @@ class Command(BaseCommand):
         if broken:
             raise CommandError(
                 f"{len(broken)} broken link{'s' if len(broken) != 1 else ''}: see "
-                "Programs and Documents in admin (filter “Link check: broken”).",
+                "Programs and Documents in admin (filter “By link check”: Broken).",
                 returncode=1,
             )
