@@ -3,6 +3,69 @@
 from django.db import migrations, models
 
 
+GUIDE = "Best AI Certifications for Healthcare Workers: 2026 Guide"
+
+# slug -> (the page the guide names, its sentence, what the sentence's "their" stands for);
+# the same rows as fixtures/catalog.json (citations 160-164). Stanford's paragraph names none.
+NAMED_PAGES = {
+    "iabac-ai-in-healthcare": (
+        "IABAC's Artificial Intelligence Certification Programs",
+        "Hospital administrators and domain-aligned professionals should explore IABAC's "
+        "Artificial Intelligence Certification Programs directly and review the structured "
+        "assessment process before comparing it to other options.",
+        None,
+    ),
+    "harvard-ai-in-health-care": (
+        "Harvard's digital health course page",
+        "Learn more about Harvard's digital health offerings through Harvard's digital health "
+        "course page.",
+        None,
+    ),
+    "johns-hopkins-ai-in-healthcare": (
+        "their official AI in Healthcare Certificate Program",
+        "Details on Johns Hopkins' offering are available on their official AI in Healthcare "
+        "Certificate Program.",
+        "\u201ctheir\u201d: Johns Hopkins'",
+    ),
+    "cedars-sinai-applied-ai-health-systems": (
+        "Cedars\u2011Sinai's Certificate in Applied AI for Health Systems page",
+        "More information is available on Cedars\u2011Sinai's Certificate in Applied AI for "
+        "Health Systems page.",
+        None,
+    ),
+    "abaim-ai-in-medicine-certification": (
+        "their official certification page",
+        "See ABAIM's certification details on their official certification page.",
+        "\u201ctheir\u201d: ABAIM's",
+    ),
+}
+
+
+def name_the_pages(apps, schema_editor):
+    """A catalogue loaded before this migration gets the pages the guide names, with their
+    sentences, as a new one does from the fixture; only where the guide's text holds the
+    sentence and no editor has named a page yet (issue #24)."""
+    Program = apps.get_model("programs", "Program")
+    Citation = apps.get_model("programs", "Citation")
+    Document = apps.get_model("programs", "Document")
+    guide = Document.objects.filter(title=GUIDE).first()
+    if guide is None:
+        return
+    text = " ".join((guide.text or "").split())
+    for slug, (name, sentence, referent) in NAMED_PAGES.items():
+        program = Program.objects.filter(slug=slug, named_page=None).first()
+        if program is None or sentence not in text:
+            continue
+        Citation.objects.get_or_create(
+            program=program,
+            field="named_page",
+            document=guide,
+            quote=sentence,
+            defaults={"referent": referent, "standing": "stated"},
+        )
+        Program.objects.filter(pk=program.pk).update(named_page=name)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -69,4 +132,5 @@ class Migration(migrations.Migration):
             model_name='linkcheck',
             constraint=models.CheckConstraint(condition=models.Q(('error__isnull', True), models.Q(('error', ''), _negated=True), _connector='OR'), name='linkcheck_error_null_not_blank', violation_error_message='Leave error empty when it is unknown.'),
         ),
+        migrations.RunPython(name_the_pages, migrations.RunPython.noop),
     ]

@@ -1,6 +1,7 @@
 """Where to go next (issue #24, item 4): the page the sources point to, in their words, and the
 provider's page once an editor enters it."""
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,14 @@ def test_detail_query_count_is_flat_with_an_address(
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
     assert page.select_one("a.next-step__link")["href"] == "https://www.example.org/cedars"
+
+
+def test_the_migration_names_the_same_pages_as_the_fixture(catalog):
+    """A catalogue loaded before migration 0020 gets what a new one loads from the fixture."""
+    migration = importlib.import_module("programs.migrations.0020_links")
+    loaded = {
+        p.slug: (p.named_page, c.quote, c.referent)
+        for p in Program.objects.exclude(named_page=None)
+        for c in p.citations.filter(field=Citation.Field.NAMED_PAGE)
+    }
+    assert migration.NAMED_PAGES == loaded
