@@ -226,4 +226,4 @@ def test_the_migration_names_the_same_pages_as_the_fixture(catalog):
         for p in Program.objects.exclude(named_page=None)
         for c in p.citations.filter(field=Citation.Field.NAMED_PAGE)
     }
-    assert migration.NAMED_PAGES == loaded
+    assert loaded == migration.NAMED_PAGES
