@@ -7,7 +7,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret-a-long-enough-key-for-the-sta
 
 PORT ?= 8000
 
-.PHONY: help debian-libraries run test test-fast coverage mutants import browser screenshots lint format check deploy-check lock editor backup restore fuzz bench load serve stop faults cluster-check clean
+.PHONY: help debian-libraries run test test-fast coverage mutants import browser screenshots lint format check deploy-check lock editor links backup restore fuzz bench load serve stop faults cluster-check clean
 
 help:  ## This list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -82,6 +82,9 @@ deploy-check: $(STAMP)  ## manage.py check --deploy with production settings; an
 
 editor: $(STAMP)  ## Create an editor account (staff, Editors group, not superuser): make editor USERNAME=name
 	$(DEV_ENV) $(PY) manage.py create_editor $(USERNAME)
+
+links: $(STAMP)  ## Check every program's and document's address, record each result for editors (admin): make links TIMEOUT=10
+	$(PY) manage.py check_links --timeout $(or $(TIMEOUT),5)
 
 backup: $(STAMP)  ## Catalogue, its full history, users and groups to backups/certcatalog-<UTC time>.json
 	@mkdir -p backups

@@ -10,7 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator as ProhibitNullCharacters
 from django.db import models
-from django.db.models import Count
+from django.db.models import Case, Count, F, Value, When
+from django.db.models.functions import Concat
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -24,6 +25,7 @@ from programs import display, history, support, text
 from programs.models import (
     Citation,
     Document,
+    LinkCheck,
     Module,
     Program,
     Provider,
@@ -329,6 +331,72 @@ def _sources(*fields: str, description: str = "Sources"):
     return sources
 
 
+# Link checks (issue #24): editors see which stored addresses were broken when last checked.
+# Public pages show every link whatever its result (programs/next_step.py).
+
+
+class LinkCheckFilter(admin.SimpleListFilter):
+    """Programs or documents by their address's last check (`manage.py check_links`)."""
+
+    title = "link check"
+    parameter_name = "link"
+    address = "url"
+    """The queryset's address: a field, or an annotation (a document's link)."""
+
+    def lookups(self, request, model_admin):
+        return [
+            ("broken", "Broken"),
+            ("working", "Working"),
+            ("unchecked", "Not checked yet"),
+            ("none", "No address"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "broken":
+                return queryset.filter(link_works=False)
+            case "working":
+                return queryset.filter(link_works=True)
+            case "unchecked":
+                return queryset.filter(**{f"{self.address}__isnull": False, "link_works": None})
+            case "none":
+                return queryset.filter(**{f"{self.address}__isnull": True})
+        return queryset
+
+
+class DocumentLinkCheckFilter(LinkCheckFilter):
+    address = "link_address"
+
+
+def _link_cell(address: str | None, works: bool | None):
+    """A changelist cell: the address's last check in a word, for scanning a list."""
+    if not address:
+        return "No address"
+    if works is None:
+        return "Not checked"
+    if works:
+        return format_html('<span class="link-check link-check--ok">{}</span>', "Working")
+    return format_html('<span class="link-check link-check--broken">{}</span>', "Broken")
+
+
+def _link_note(address: str | None):
+    """The change page's note on an address: its last check in full, or that there is none."""
+    if not address:
+        return "No address entered."
+    check = LinkCheck.objects.filter(address=address).first()
+    if check is None:
+        return "Not checked yet: manage.py check_links checks every stored address."
+    when = f"{timezone.localtime(check.checked_at):%-d %B %Y at %H:%M}"
+    if check.ok:
+        return f"Working when checked on {when}: {check.summary}."
+    return format_html(
+        '<strong class="link-check link-check--broken">Broken when checked on {}: {}.</strong> '
+        "The public pages still show the link: check the address, then correct or remove it.",
+        when,
+        check.error or check.status,
+    )
+
+
 @admin.register(Program)
 class ProgramAdmin(CatalogueAdmin):
     form = ProgramForm
@@ -342,6 +410,7 @@ class ProgramAdmin(CatalogueAdmin):
         "assessment_type",
         "cme_display",
         "last_verified",
+        "link_check",
         "view_on_site_link",
     ]
     empty_value_display = display.NOT_PUBLISHED
@@ -354,6 +423,7 @@ class ProgramAdmin(CatalogueAdmin):
         "format",
         "cme_credit",
         "framework",
+        LinkCheckFilter,
     ]
     list_select_related = ["provider"]
     search_fields = ["name", "summary", "provider__name", "provider__short_name"]
@@ -372,6 +442,7 @@ class ProgramAdmin(CatalogueAdmin):
     validity_sources = _sources("validity_months")
     who_sources = _sources("prerequisites", "best_for", "trade_offs", "topics", "source_note")
     about_sources = _sources("provider", "summary")
+    next_step_sources = _sources("named_page")
 
     readonly_fields = [
         "total_cost_display",
@@ -386,6 +457,8 @@ class ProgramAdmin(CatalogueAdmin):
         "validity_sources",
         "who_sources",
         "about_sources",
+        "next_step_sources",
+        "link_check_note",
     ]
     fieldsets = [
         (
@@ -396,7 +469,6 @@ class ProgramAdmin(CatalogueAdmin):
                     ("provider", "name"),
                     ("slug", "credential_kind"),
                     "summary",
-                    "url",
                     "about_sources",
                 ],
                 "description": "Leave a fact empty when the sources do not give it: the site "
@@ -469,11 +541,33 @@ class ProgramAdmin(CatalogueAdmin):
                 ]
             },
         ),
+        (
+            "Where to go next",
+            {
+                "fields": ["named_page", "next_step_sources", "url", "link_check_note"],
+                "description": "The page a source points readers to, in its words (cite the "
+                "sentence under “Page the sources name”), and the provider's page for this "
+                "program once you have found it: the sources give no addresses.",
+            },
+        ),
         ("Checked", {"fields": ["last_verified", "change_reason"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("modules", "citations__document")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(link_works=LinkCheck.objects.result_for("url"))
+            .prefetch_related("modules", "citations__document")
+        )
+
+    @admin.display(description="Link", ordering="link_works")
+    def link_check(self, obj):
+        return _link_cell(obj.url, getattr(obj, "link_works", None))
+
+    @admin.display(description="Last link check")
+    def link_check_note(self, obj):
+        return _link_note(obj.url if obj is not None else None)
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason") or None
@@ -758,9 +852,42 @@ class TopicAdmin(CatalogueAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(CatalogueAdmin):
-    list_display = ["title", "cite_as", "author", "published_on", "promotes", "has_text"]
-    list_filter = ["is_vendor"]
+    list_display = [
+        "title",
+        "cite_as",
+        "author",
+        "published_on",
+        "promotes",
+        "has_text",
+        "link_check",
+    ]
+    list_filter = ["is_vendor", DocumentLinkCheckFilter]
     search_fields = ["title", "author", "publisher"]
+    readonly_fields = ["link_check_note"]
+
+    def get_queryset(self, request):
+        # `Document.link` in SQL: the URL, else the DOI resolver address.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                link_address=Case(
+                    When(url__isnull=False, then=F("url")),
+                    When(doi__isnull=False, then=Concat(Value("https://doi.org/"), "doi")),
+                    default=None,
+                    output_field=models.CharField(),
+                )
+            )
+            .annotate(link_works=LinkCheck.objects.result_for("link_address"))
+        )
+
+    @admin.display(description="Link", ordering="link_works")
+    def link_check(self, obj):
+        return _link_cell(obj.link, getattr(obj, "link_works", None))
+
+    @admin.display(description="Last link check")
+    def link_check_note(self, obj):
+        return _link_note(obj.link if obj is not None else None)
 
     @admin.display(description="Full text", boolean=True)
     def has_text(self, obj):
@@ -819,3 +946,18 @@ class SupportWordAdmin(CatalogueAdmin):
     list_display = ["field", "value", "word"]
     list_filter = ["field"]
     search_fields = ["word"]
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What `manage.py check_links` found, address by address: read only."""
+
+    list_display = ["address", "ok", "status", "method", "final_address", "error", "checked_at"]
+    list_filter = ["ok", "checked_at"]
+    search_fields = ["address", "final_address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

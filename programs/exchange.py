@@ -49,6 +49,7 @@ PROGRAM_FIELDS: tuple[str, ...] = (
     "source_note",
     "last_verified",
     "url",
+    "named_page",
     "status",
 )
 """Program's own stored fields, in the order the reader meets them (then its status: a file

@@ -636,7 +636,17 @@ class Program(CatalogueModel):
         max_length=500,
         null=True,
         blank=True,
-        help_text="The program's page on the provider's site. The sources give none.",
+        help_text="The program's page on the provider's site. The sources give none; "
+        "manage.py check_links checks it.",
+    )
+    named_page = models.CharField(
+        "page the sources name",
+        max_length=300,
+        null=True,
+        blank=True,
+        help_text="The page a source points readers to, in its words, word for word from the "
+        "cited sentence: “Harvard's digital health course page”. Shown under “Where to go "
+        "next” on the program's page.",
     )
 
     # Derived figures stored for filtering and sorting at scale (issue #11). Each has one
@@ -776,6 +786,7 @@ class Program(CatalogueModel):
                 "best_for",
                 "trade_offs",
                 "source_note",
+                "named_page",
             ),
         ]
 
@@ -1111,6 +1122,7 @@ class Citation(CatalogueModel):
         TRADE_OFFS = "trade_offs", "Trade-offs"
         TOPICS = "topics", "Topics"
         SOURCE_NOTE = "source_note", "About the sources"
+        NAMED_PAGE = "named_page", "Page the sources name"
 
     FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("About", ("provider", "summary", "credential_kind")),
@@ -1122,6 +1134,7 @@ class Citation(CatalogueModel):
         ("Framework and recognition", ("framework", "recognition_note")),
         ("Validity", ("validity_months",)),
         ("Who it is for", ("prerequisites", "best_for", "trade_offs", "topics", "source_note")),
+        ("Where to go next", ("named_page",)),
     )
     """The citation fields under the change page's fieldsets: the admin's "Field" menu and the
     source sentences shown beside each fieldset."""
@@ -1228,6 +1241,59 @@ class SupportWord(CatalogueModel):
             raise ValidationError({"field": f"Choose one of: {', '.join(choices)}."})
         if self.value not in choices[self.field]:
             raise ValidationError({"value": f"Choose one of: {', '.join(choices[self.field])}."})
+
+
+class LinkCheckQuerySet(models.QuerySet):
+    def result_for(self, address_field: str) -> Subquery:
+        """A subquery annotation: whether the row's address (`address_field`) worked when last
+        checked (True, False, or None when never checked), for admin columns and filters."""
+        return Subquery(self.filter(address=OuterRef(address_field)).values("ok")[:1])
+
+
+class LinkCheck(CatalogueModel):
+    """The last check of one stored address (`manage.py check_links`, programs/link_check.py).
+
+    Kept per address, not per row: a program and a document with the same address share it.
+    Editors see broken links in admin; public pages show every link whatever its result, so
+    nothing a reader could use is hidden by a check that may itself have failed."""
+
+    address = models.CharField(max_length=2000, unique=True)
+    ok = models.BooleanField(
+        "works",
+        db_index=True,
+        help_text="The address answered with a success (2xx) after any redirects.",
+    )
+    status = models.PositiveSmallIntegerField(
+        "HTTP status", null=True, blank=True, help_text="Empty when no answer came."
+    )
+    method = models.CharField(
+        max_length=4, help_text="HEAD, or GET when the server refuses HEAD (405, 501)."
+    )
+    final_address = models.CharField(
+        max_length=2000, null=True, blank=True, help_text="Where the redirects led, if anywhere."
+    )
+    redirects = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(
+        max_length=300, null=True, blank=True, help_text="Why no answer came, or what was wrong."
+    )
+    checked_at = models.DateTimeField()
+
+    objects = LinkCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["address"]
+        constraints = _not_blank("final_address", "error")
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """The result in a few words: 'works (200)', 'broken: timed out after 5 s'."""
+        if self.ok:
+            moved = f", moved to {self.final_address}" if self.final_address else ""
+            return f"works ({self.status}{moved})"
+        return f"broken: {self.error or self.status}"
 
 
 class CatalogueVersion(models.Model):

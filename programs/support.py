@@ -456,6 +456,13 @@ PROGRAM_RULES = (
     TextRule("best_for", "“best for”", ("best_for",), _text("best_for")),
     TextRule("trade_offs", "trade-offs", ("trade_offs",), _text("trade_offs")),
     TextRule("source_note", "note about the sources", ("source_note",), _text("source_note")),
+    TextRule(
+        "named_page",
+        "page the sources name",
+        ("named_page",),
+        _text("named_page"),
+        must_contain=True,
+    ),
     TextRule("topics", "topic list", ("topics",), lambda e: bool(e.topics)),
     TextRule("modules", "module list", ("modules",), lambda e: bool(e.modules)),
 )

@@ -13,6 +13,7 @@ from programs.facts import facts_for, group_facts, questions_for, summary_voice
 from programs.filters import ProgramFilterSet
 from programs.forms import ChangesForm
 from programs.models import Program, Role, RoleFit, family_ids
+from programs.next_step import next_step
 from programs.roles import role_fits_for_page
 
 HOME_PROGRAMS = 6
@@ -44,6 +45,7 @@ def program_detail(request, slug):
             "program": program,
             "groups": group_facts(facts),
             "questions": questions_for(facts),
+            "next_step": next_step(program),
             "fits": fits,
             "summary_voice": summary_voice(program),
             "summary_citations": [

@@ -133,6 +133,20 @@ MUTATIONS = (
         "            if False:\n                raise ImportRefused(",
         ("tests/programs/test_import.py",),
     ),
+    Mutation(
+        "where to go next names the page the sources point to",
+        "templates/programs/includes/next_step.html",
+        '<p class="next-step__pointer">{{ next_step.pointer }}',
+        '<p class="next-step__pointer">',
+        ("tests/programs/test_next_step.py",),
+    ),
+    Mutation(
+        "check_links asks with GET when HEAD is refused",
+        "programs/link_check.py",
+        "HEAD_REFUSED = (405, 501)",
+        "HEAD_REFUSED = ()",
+        ("tests/programs/test_link_check.py",),
+    ),
 )
 
 ACCEPTED: dict[str, str] = {}
