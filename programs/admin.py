@@ -84,8 +84,10 @@ class ProgramForm(forms.ModelForm):
         queryset=ReaderReport.objects.none(),
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "That reader report is not one accepted for this "
-                        "program and still waiting for an answer."},
+        error_messages={
+            "invalid_choice": "That reader report is not one accepted for this "
+            "program and still waiting for an answer."
+        },
     )
     reader_report_initial: int | None = None
     """Set by ProgramAdmin.get_form from `?reader_report=N` (the report's Accept button)."""

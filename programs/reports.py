@@ -41,10 +41,8 @@ def fact_of(program: Program, key: str) -> Fact | None:
 def shown_value(fact: Fact) -> str:
     """The fact in the words its page shows: the value or "Not published" (or a derived
     figure's own words for unknown), with who says so and how sure."""
-    if fact.value is None:
-        words = fact.spec.unknown_text or display.NOT_PUBLISHED
-    else:
-        words = fact.value
+    unknown = fact.spec.unknown_text or display.NOT_PUBLISHED
+    words = unknown if fact.value is None else fact.value
     return f"{words} ({fact.qualifier})" if fact.qualifier else words
 
 
