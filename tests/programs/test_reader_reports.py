@@ -2,15 +2,19 @@
 form as rendered, to the editors' queue, and back through the program's history."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from programs import reports
 from programs.models import Program, ReaderReport
+from tests import profiles
 from tests.catalogue_builder import grow
 from tests.factories import StaffUserFactory
 from tests.forms import as_post_data, browser_post, form_fields
@@ -514,3 +518,27 @@ def test_editors_may_see_and_change_reports_but_not_add_or_delete_them(db):
     )
     assert {"view_readerreport", "change_readerreport"} <= codenames
     assert not {"add_readerreport", "delete_readerreport"} & codenames
+
+
+@settings(
+    max_examples=max(10, int(120 * profiles.ACTIVE.share)),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    program=st.one_of(st.sampled_from(ALL), st.text(max_size=60)),
+    fact=st.one_of(st.sampled_from(reports.FACT_KEYS), st.text(max_size=60)),
+    problem=st.one_of(st.text(max_size=300), st.text(max_size=2100).map(lambda t: f"<x-fuzz>{t}")),
+    evidence=st.text(max_size=100).map(lambda t: f"{t}<x-fuzz>"),
+    email=st.one_of(st.just(""), st.emails(), st.text(max_size=40)),
+)
+def test_any_query_and_any_text_is_a_page_or_a_404_never_a_500(
+    catalog, client, program, fact, problem, evidence, email
+):
+    """Whatever a reader (or a bot) sends: the form, a message (400), the rate limit (429), a
+    404 for no such fact, or the thanks page; markup is never echoed unescaped."""
+    url = f"{reverse('programs:report')}?{urlencode({'program': program, 'fact': fact})}"
+    assert client.get(url).status_code in (200, 404)
+    response = client.post(url, {"problem": problem, "evidence": evidence, "email": email})
+    assert response.status_code in (302, 400, 404, 429)
+    if response.status_code in (400, 429):
+        assert "<x-fuzz>" not in response.content.decode()
