@@ -262,7 +262,7 @@ def report_problem(request):
     fact = reports.fact_of(program, target.cleaned_data["fact"])
     if fact is None:
         raise Http404("No such fact to report.")
-    form = ReaderReportForm(request.POST or None)
+    form = ReaderReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if reports.over_the_limit(request):

@@ -70,12 +70,14 @@ def test_a_reader_reports_a_wrong_price_and_the_editor_s_save_names_the_report(
     row.get_by_role("link", name=reference).click()
     expect(page.locator(".field-problem")).to_contain_text("now says $3,150")
     page.get_by_label("Editor's answer").fill("Confirmed on the provider's page; corrected.")
+    page.screenshot(path=SCREENSHOTS / "admin-reader-report-1280.png", full_page=True)
     page.get_by_role("button", name="Accept and correct the program").click()
 
     # The program's change page, at the price, saying which report this save answers.
     expect(page).to_have_url(re.compile(rf"\?reader_report={report.pk}#id_price_amount$"))
     expect(page.locator(".reader-report-note")).to_contain_text(f"This save answers {reference}")
     expect(page.locator("#id_price_amount")).to_be_in_viewport()
+    page.screenshot(path=SCREENSHOTS / "admin-program-answering-report-1280.png")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist .success").first).to_be_visible()
     expect(page.locator(".messagelist")).to_contain_text(f"This save answers {reference}")

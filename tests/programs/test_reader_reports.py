@@ -180,6 +180,14 @@ def test_bad_input_gets_a_message_beside_its_box_and_keeps_what_was_typed(
     assert not ReaderReport.objects.exists()
 
 
+def test_an_empty_post_says_what_is_missing(client, catalog):
+    response = client.post(f"{reverse('programs:report')}?program={JHU}&fact=total_cost")
+    assert response.status_code == 400
+    error = _page(response).find(id="id_problem_error")
+    assert error.get_text() == "This field is required."
+    assert not ReaderReport.objects.exists()
+
+
 @pytest.mark.parametrize(
     "query",
     [
