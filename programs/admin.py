@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
-from programs import display, history, support, text
+from programs import display, history, reports, support, text
 from programs.models import (
     Citation,
     Document,
@@ -29,6 +29,7 @@ from programs.models import (
     Module,
     Program,
     Provider,
+    ReaderReport,
     Role,
     RoleFit,
     SupportWord,
@@ -81,8 +82,39 @@ class ProgramForm(forms.ModelForm):
         "“Provider's page of 2 Dec 2026 gives $3,290”.",
     )
 
+    reader_report = forms.ModelChoiceField(
+        queryset=ReaderReport.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "That reader report is not one accepted for this "
+            "program and still waiting for an answer."
+        },
+    )
+    reader_report_initial: int | None = None
+    """Set by ProgramAdmin.get_form from `?reader_report=N` (the report's Accept button)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["reader_report"].queryset = ReaderReport.objects.waiting().filter(
+                program=self.instance
+            )
+        if self.reader_report_initial is not None:
+            self.fields["reader_report"].initial = self.reader_report_initial
+
     def clean(self):
         cleaned = super().clean()
+        report = cleaned.get("reader_report")
+        reason = cleaned.get("change_reason")
+        if report is not None and reason:
+            room = self.fields["change_reason"].max_length - len(f"; {report.history_words}")
+            if len(reason) > room:
+                self.add_error(
+                    "change_reason",
+                    f"Keep the reason to {room} characters: “; {report.history_words}” is "
+                    "added to it in the history.",
+                )
         self.instance._proposed = {**getattr(self.instance, "_proposed", {}), "form": self}
         return cleaned
 
@@ -550,7 +582,7 @@ class ProgramAdmin(CatalogueAdmin):
                 "program once you have found it: the sources give no addresses.",
             },
         ),
-        ("Checked", {"fields": ["last_verified", "change_reason"]}),
+        ("Checked", {"fields": ["last_verified", "change_reason", "reader_report"]}),
     ]
 
     def get_queryset(self, request):
@@ -570,8 +602,25 @@ class ProgramAdmin(CatalogueAdmin):
         return _link_note(obj.url if obj is not None else None)
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or None
+        report = form.cleaned_data.get("reader_report")
+        obj._change_reason = reports.history_reason(form.cleaned_data.get("change_reason"), report)
         super().save_model(request, obj, form, change)
+        if report is not None:
+            reports.answer(report, obj)
+            self.message_user(
+                request,
+                f"This save answers {report.reference}; its history entry says "
+                f"“{report.history_words}”.",
+                messages.SUCCESS,
+            )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """With `?reader_report=N` (a report's Accept button), the save answers that report."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        asked = request.GET.get("reader_report", "")
+        if obj is not None and asked.isascii() and asked.isdigit() and len(asked) < 19:
+            form = type(form.__name__, (form,), {"reader_report_initial": int(asked)})
+        return form
 
     def get_changeform_initial_data(self, request):
         """A new program is a draft, checked today."""
@@ -597,6 +646,12 @@ class ProgramAdmin(CatalogueAdmin):
             context["adminform"].form, context.get("inline_admin_formsets", [])
         )
         context["sentence_lists"] = Document.objects.to_pick_from(obj)
+        report = context["adminform"].form["reader_report"].value()
+        context["reader_report"] = (
+            ReaderReport.objects.waiting().filter(pk=report, program=obj).first()
+            if obj is not None and str(report or "").isdigit()
+            else None
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -961,3 +1016,107 @@ class LinkCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReaderReport)
+class ReaderReportAdmin(SafeTextBoxes, admin.ModelAdmin):
+    """The queue of readers' reports (issue #24): an editor reads one, answers it, and accepts
+    it (which opens the program at that fact: the next save of the program answers it) or
+    rejects it. Readers file reports; editors never add them."""
+
+    list_display = [
+        "reference_display",
+        "created_at",
+        "status",
+        "program_name",
+        "fact_label",
+        "problem_excerpt",
+        "answered_display",
+    ]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["program", "answered_by"]
+    search_fields = ["problem", "evidence", "program_name", "fact_label", "shown_value", "answer"]
+    date_hierarchy = "created_at"
+    fields = [
+        ("reference_display", "status", "created_at", "decided_at"),
+        ("program_link", "fact_label"),
+        "shown_value",
+        "problem",
+        "evidence",
+        "email",
+        "answer",
+        "answered_display",
+    ]
+    readonly_fields = [
+        "reference_display",
+        "created_at",
+        "decided_at",
+        "program_link",
+        "fact_label",
+        "shown_value",
+        "problem",
+        "evidence",
+        "email",
+        "answered_display",
+    ]
+    formfield_overrides = _COMPACT_TEXT
+    change_form_template = "admin/programs/readerreport/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Reference", ordering="pk")
+    def reference_display(self, obj):
+        return obj.reference
+
+    @admin.display(description="What is wrong")
+    def problem_excerpt(self, obj):
+        return obj.problem if len(obj.problem) <= 120 else f"{obj.problem[:117]}…"
+
+    @admin.display(description="Program")
+    def program_link(self, obj):
+        if obj.program_id is None:
+            return f"{obj.program_name} (since deleted)"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">as readers see it</a>',
+            reverse("admin:programs_program_change", args=[obj.program_id]),
+            obj.program_name,
+            obj.program.get_absolute_url(),
+        )
+
+    @admin.display(description="Answered by")
+    def answered_display(self, obj):
+        record = obj.answered_by
+        if record is None:
+            return "Not yet" if obj.status == ReaderReport.Status.ACCEPTED else "-"
+        return format_html(
+            '<a href="{}">the change of {}</a>',
+            reverse("admin:programs_program_simple_history", args=[record.id, record.history_id]),
+            f"{record.history_date:%-d %B %Y, %H:%M}",
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Rejecting one dates the decision; accepting is the Accept button (response_change)."""
+        if "status" in form.changed_data and obj.status != ReaderReport.Status.NEW:
+            obj.decided_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        if "_accept" in request.POST:
+            if obj.program_id is None:
+                self.message_user(
+                    request, "The program has been deleted: nothing to correct.", messages.ERROR
+                )
+                return HttpResponseRedirect(request.path)
+            reports.accept(obj)
+            self.message_user(
+                request,
+                f"{obj.reference} accepted. Correct the fact and save: the history entry will "
+                f"say “{obj.history_words}”.",
+                messages.SUCCESS,
+            )
+            url = reverse("admin:programs_program_change", args=[obj.program_id])
+            return HttpResponseRedirect(
+                f"{url}?reader_report={obj.pk}#{reports.admin_anchor(obj.fact)}"
+            )
+        return super().response_change(request, obj)

@@ -1342,3 +1342,76 @@ def footer_facts() -> dict:
             )
         ],
     }
+
+
+class ReaderReportQuerySet(models.QuerySet):
+    def waiting(self) -> "ReaderReportQuerySet":
+        """Reports an editor has accepted but no save of the program has answered yet: the
+        ones a program's change page may say it answers."""
+        return self.filter(status=ReaderReport.Status.ACCEPTED, answered_by__isnull=True)
+
+
+class ReaderReport(CatalogueModel):
+    """A reader's word that a shown fact is wrong (issue #24, item 5), queued for editors.
+
+    What the reader saw is kept as it was (`shown_value`), since the fact may change; the
+    program's history entry that acted on the report is `answered_by`. Not a catalogue model:
+    filing or deciding a report changes no public page (programs/caching.py)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    PROBLEM_MAX = 2000
+    EVIDENCE_MAX = 1000
+
+    program = models.ForeignKey(
+        Program, null=True, on_delete=models.SET_NULL, related_name="reader_reports"
+    )
+    program_name = models.CharField(max_length=200, help_text="As it was when reported.")
+    fact = models.CharField(max_length=40, help_text="The fact's key (programs/facts.py FACTS).")
+    fact_label = models.CharField(max_length=100)
+    shown_value = models.TextField(help_text="What the page showed for the fact when reported.")
+    problem = models.TextField("what is wrong", max_length=PROBLEM_MAX)
+    evidence = OptionalTextField(
+        "the source sentence or address that shows it",
+        max_length=EVIDENCE_MAX,
+        null=True,
+        blank=True,
+    )
+    email = models.EmailField(
+        "reader's e-mail", null=True, blank=True, help_text="Never written to automatically."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    answer = OptionalTextField("editor's answer", max_length=2000, null=True, blank=True)
+    created_at = models.DateTimeField("reported", auto_now_add=True)
+    decided_at = models.DateTimeField("decided", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "programs.HistoricalProgram",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="answered by the history entry",
+    )
+
+    objects = ReaderReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="readerreport_queue")]
+        constraints = [*_not_blank("evidence", "email", "answer")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.program_name}, {self.fact_label}"
+
+    @property
+    def reference(self) -> str:
+        """The number the reader is given and editors and history quote: 'R-17'."""
+        return f"R-{self.pk}"
+
+    @property
+    def history_words(self) -> str:
+        """How a history entry that acts on this report names it: 'reader report #17'."""
+        return f"reader report #{self.pk}"

@@ -17,6 +17,8 @@ urlpatterns = [
     path("roles/", views.role_list, name="roles"),
     path("roles/<slug:slug>/", views.role_detail, name="role"),
     path("sources/", views.sources, name="sources"),
+    path("report/", views.report_problem, name="report"),
+    path("report/thanks/", views.report_thanks, name="report_thanks"),
     path("changes/", views.changes, name="changes"),
     path("changes/<int:change_id>/", views.change_detail, name="change"),
     path(

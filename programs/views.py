@@ -4,15 +4,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from programs import exports, history, linked_data, prepared
+from programs import exports, history, linked_data, prepared, reports
 from programs import sources as sources_page
 from programs.browse import browse
 from programs.caching import public_page
 from programs.facts import facts_for, group_facts, questions_for, summary_voice
 from programs.filters import ProgramFilterSet
-from programs.forms import ChangesForm
-from programs.models import Program, Role, RoleFit, family_ids
+from programs.forms import ChangesForm, ReaderReportForm, ReportTargetForm, ThanksForm
+from programs.models import Program, ReaderReport, Role, RoleFit, family_ids
 from programs.next_step import next_step
 from programs.roles import role_fits_for_page
 
@@ -246,3 +247,67 @@ def role_detail(request, slug):
             "canonical_query": _page_query(page),
         },
     )
+
+
+@never_cache
+def report_problem(request):
+    """/report/?program=<slug>&fact=<key>: a reader says a shown fact is wrong (issue #24).
+
+    Never from the page cache (a CSRF token per reader); POST, then the thanks page."""
+    target = ReportTargetForm(request.GET)
+    if not target.is_valid():
+        raise Http404("No such fact to report.")
+    program = get_object_or_404(
+        Program.objects.visible_to(request.user).for_detail(),
+        slug=target.cleaned_data["program"],
+    )
+    fact = reports.fact_of(program, target.cleaned_data["fact"])
+    if fact is None:
+        raise Http404("No such fact to report.")
+    form = ReaderReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if reports.over_the_limit(request):
+            status = 429
+        elif form.is_valid():
+            reports.count_one(request)
+            if form.is_a_bot:
+                return redirect(f"{reverse('programs:report_thanks')}?ref=bot")
+            report = reports.file_report(
+                program=program,
+                fact=fact,
+                problem=form.cleaned_data["problem"],
+                evidence=form.cleaned_data["evidence"],
+                email=form.cleaned_data["email"],
+            )
+            token = reports.thanks_token(report.pk)
+            return redirect(f"{reverse('programs:report_thanks')}?{urlencode({'ref': token})}")
+        else:
+            status = 400
+    return render(
+        request,
+        "programs/report_form.html",
+        {
+            "program": program,
+            "fact": fact,
+            "shown": reports.shown_value(fact),
+            "form": form,
+            "limited": status == 429,
+            "per_hour": reports.REPORTS_PER_HOUR,
+        },
+        status=status,
+    )
+
+
+@never_cache
+def report_thanks(request):
+    """The reader's reference number, after a report is filed (POST-redirect-GET)."""
+    form = ThanksForm(request.GET)
+    if request.GET.get("ref") == "bot":
+        return render(request, "programs/report_thanks.html", {"report": None})
+    if not form.is_valid():
+        raise Http404("No report by that reference.")
+    report = ReaderReport.objects.filter(pk=form.cleaned_data["ref"]).first()
+    if report is None:
+        raise Http404("No report by that reference.")
+    return render(request, "programs/report_thanks.html", {"report": report})

@@ -74,7 +74,7 @@ def test_editor_changes_harvard_price_with_a_new_source_and_every_page_follows(p
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
     assert page.goto(f"/programs/{HARVARD}/").status == 200
-    cost = page.locator("#fact-total_cost dd")
+    cost = page.locator("#fact-total_cost .facts__value")
     expect(cost).to_contain_text("about $5,100")
     expect(cost).to_contain_text("3 courses × about $1,700")
     expect(cost.locator(".facts__earlier")).to_contain_text("earlier: roughly $1,600")
@@ -128,7 +128,7 @@ def test_delete_then_restore_from_history(page, staff_login):
     page.get_by_role("button", name="Yes, restore it").click()
     expect(page.locator(".messagelist .success")).to_contain_text("is restored")
     assert page.goto(f"/programs/{JHU}/").status == 200
-    expect(page.locator("#fact-total_cost dd")).to_contain_text("$2,990")
+    expect(page.locator("#fact-total_cost .facts__value")).to_contain_text("$2,990")
 
 
 def test_the_change_page_fits_1280_px_and_a_few_screens(page, staff_login):
