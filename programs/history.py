@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from programs import display, support
 from programs.models import (
     Citation,
+    Cohort,
     Document,
     HistoricalProgram_topics,
     Module,
@@ -41,8 +42,9 @@ CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
     Module,
     RoleFit,
     Citation,
+    Cohort,
 )
-PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation)
+PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation, Cohort)
 SEED_REVISION = "seed"
 SEED_REASON = "Loaded from the seed catalogue"
 
@@ -537,6 +539,8 @@ def part_labels(model, objs) -> list[str]:
         return [str(obj) for obj in objs]
     if model is RoleFit:
         return [f"{obj.role}: {obj.words}" for obj in objs]
+    if model is Cohort:
+        return [f"Starts {display.day(obj.start_date)}: “{obj.quote}”" for obj in objs]
     return [
         f"{obj.get_field_display()}{' (superseded)' if obj.superseded else ''}: “{obj.quote}”"
         for obj in objs

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -69,10 +70,12 @@ class Edition:
     changed_us: int
     site: str
     """The site's address, "https://host/": every absolute link in the files starts with it."""
+    day: datetime.date | None = None
+    """The day the files were written for: they say which cohort starts next (issue #24)."""
 
     @property
     def name(self) -> str:
-        site = hashlib.sha256(self.site.encode()).hexdigest()[:12]
+        site = hashlib.sha256(f"{self.site} {self.day}".encode()).hexdigest()[:12]
         return f"v{self.version}-{self.changed_us}-{site}"
 
     @property
@@ -99,7 +102,9 @@ def _edition(request) -> Edition | None:
         return None
     changed_us = int(changed_at.astimezone(datetime.UTC).timestamp() * 1_000_000)
     root = Path(settings.PREPARED_EXPORTS_DIR)
-    return Edition(root, version, changed_us, request.build_absolute_uri("/"))
+    return Edition(
+        root, version, changed_us, request.build_absolute_uri("/"), timezone.localdate()
+    )
 
 
 def served(request, name: str, *, content_type: str):
