@@ -202,6 +202,12 @@ def _start_sources(program: Program) -> list:
     ]
 
 
+def _enrolment_sources(program: Program) -> list:
+    """The sentences of the cohorts the enrolment words name: the open one, the upcoming."""
+    cohorts = [program.open_cohort(), *program.upcoming_cohorts()]
+    return list({c.pk: c for c in cohorts if c is not None}.values())
+
+
 FACTS: tuple[FactSpec, ...] = (
     FactSpec(
         "total_cost",
@@ -263,8 +269,15 @@ FACTS: tuple[FactSpec, ...] = (
         COST_TIME,
         display.next_start,
         (),
-        note=display.enrolment,
         sources=_start_sources,
+    ),
+    FactSpec(
+        "enrolment",
+        "Enrolment",
+        COST_TIME,
+        display.enrolment,
+        (),
+        sources=_enrolment_sources,
     ),
     FactSpec("platform", "Platform", COST_TIME, lambda p: p.platform, ("platform",)),
     FactSpec(

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from programs import exchange, exports, linked_data
 from programs.caching import _state
@@ -102,9 +102,7 @@ def _edition(request) -> Edition | None:
         return None
     changed_us = int(changed_at.astimezone(datetime.UTC).timestamp() * 1_000_000)
     root = Path(settings.PREPARED_EXPORTS_DIR)
-    return Edition(
-        root, version, changed_us, request.build_absolute_uri("/"), timezone.localdate()
-    )
+    return Edition(root, version, changed_us, request.build_absolute_uri("/"), timezone.localdate())
 
 
 def served(request, name: str, *, content_type: str):
