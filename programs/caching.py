@@ -99,6 +99,8 @@ def dated(changed_at: datetime.datetime) -> tuple[datetime.datetime, datetime.da
     """When a page last changed, and the day it is built for. A page says which cohort starts
     next (issue #24), so it changes at midnight too, without any write: the day is part of
     every cache key and ETag, and Last-Modified is never earlier than today's midnight."""
+    if timezone.is_naive(changed_at):  # the database's UTC, without its zone
+        changed_at = changed_at.replace(tzinfo=datetime.UTC)
     now = timezone.localtime()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return max(changed_at, midnight), now.date()
