@@ -430,7 +430,9 @@ def test_exports_carry_the_next_start_only_where_known(client, catalog):
     assert programs[JHU]["next_start"]["value"] is None
     assert programs[JHU]["next_start"]["sources"] == []
     csv_response = client.get(reverse("programs:export_csv"))
-    lines = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode())))
+    lines = list(
+        csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode("utf-8-sig")))
+    )
     # The header row (a legend sentence may come before it: issue #24 item 6 moves it).
     header = next(i for i, line in enumerate(lines) if line[:1] == ["slug"])
     by_slug = {line[0]: dict(zip(lines[header], line, strict=True)) for line in lines[header + 1 :]}
