@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 6
 """Catalogue version (with the footer), role choices, the page of programs, their modules and
 their cohorts, and one aggregate query for the catalogue total, the result counts and every
-facet count: the same at 6 programs and at 500. A limit adds the near-miss query (their modules load with the page's)."""
+facet count: the same at 6 programs and at 500. A limit adds the near-miss query (their
+modules load with the page's)."""
 
 FILTERED = (
     "?role=clinicians&max_cost=3000&assessment=unknown&assessment=completion_based&cme=unknown"
