@@ -451,14 +451,27 @@ def _module_changes(module) -> list[Change]:
     return _diff(module.previous, module, MODULE_FIELDS, prefix=f"{name} · ")
 
 
+COHORT_FIELDS = ("start_date", "enrolment_deadline", "note", "quote", "standing")
+
+
+def _cohort_changes(cohort) -> list[Change]:
+    starts = f"starts {display.day(cohort.start_date)}"
+    if cohort.history_type == "+" or cohort.previous is None:
+        return [Change(label="Cohort", old="—", new=f"added: {starts}")]
+    if cohort.history_type == "-":
+        return [Change(label="Cohort", old=starts, new="removed")]
+    return _diff(cohort.previous, cohort, COHORT_FIELDS, prefix="Cohort · ")
+
+
 CITATION_FIELDS = ("field", "quote", "standing", "superseded", "affirms")
 ROLE_FIT_FIELDS = ("strength", "grade", "condition", "rationale")
 
 
 def part_changes(program_records) -> dict[int, list[Change]]:
     """For the editors' history: what each program record's edit (revision) did to the
-    program's modules, citations and role fits, in words, keyed by the record's history id.
-    The newest record of a revision carries its parts' changes. Three queries for a page."""
+    program's modules, citations, role fits and cohorts, in words, keyed by the record's
+    history id. The newest record of a revision carries its parts' changes. Four queries for
+    a page."""
     owner: dict[tuple[str, int], int] = {}
     for record in program_records:
         if record.revision and record.revision != SEED_REVISION:
@@ -467,13 +480,20 @@ def part_changes(program_records) -> dict[int, list[Change]]:
     if not owner:
         return changes
     revisions = {revision for revision, _ in owner}
-    describe = {Module: _module_changes, Citation: _citation_changes, RoleFit: _role_fit_changes}
+    describe = {
+        Module: _module_changes,
+        Citation: _citation_changes,
+        RoleFit: _role_fit_changes,
+        Cohort: _cohort_changes,
+    }
     for model, words in describe.items():
         records = model.history.filter(revision__in=revisions).order_by(
             "history_date", "history_id"
         )
-        if model is not Module:
-            records = records.select_related(*(("document",) if model is Citation else ("role",)))
+        if model is Citation:
+            records = records.select_related("document")
+        elif model is RoleFit:
+            records = records.select_related("role")
         for part in _with_previous(records):
             history_id = owner.get((part.revision, part.program_id))
             if history_id is not None:

@@ -508,3 +508,12 @@ def test_pages_with_cohorts_cost_the_same_queries_at_6_and_500_programs(
             for t in page.select("article.program-card .program-card__start time")
         ]
         assert starts == sorted(starts) and starts and starts[0] >= _today()
+
+
+def test_the_editors_history_says_which_cohorts_an_edit_added(staff_client, catalog):
+    future = _days(40)
+    assert _add_cohorts_in_admin(staff_client, HARVARD, [(future, None)]).status_code == 302
+    harvard = Program.objects.get(slug=HARVARD)
+    page = _page(staff_client, reverse("admin:programs_program_history", args=[harvard.pk]))
+    changes = [" ".join(li.get_text(" ", strip=True).split()) for li in page.select("td li")]
+    assert f"Cohort: — → added: starts {display.day(future)}" in changes
