@@ -325,17 +325,22 @@ def _with_previous(queryset):
 
 
 def public_changes(program_records) -> list[ChangeEntry]:
-    """Turn a page of program history records into change entries, module edits included.
+    """Turn a page of program history records into change entries, module and cohort edits
+    included.
 
     Seed records and saves that changed nothing a reader sees are left out.
     """
     records = _with_previous(program_records)
     revisions = {r.revision for r in records if r.revision}
-    modules_by_revision: dict[tuple[str, int], list] = {}
-    for module in _with_previous(
-        Module.history.filter(revision__in=revisions).order_by("history_date", "history_id")
-    ):
-        modules_by_revision.setdefault((module.revision, module.program_id), []).append(module)
+    # Module and cohort edits (issue #24: an edit that only adds a start date is a change
+    # readers see), each with the words that describe it, by (revision, program).
+    parts_by_revision: dict[tuple[str, int], list] = {}
+    for model, describe in ((Module, _module_changes), (Cohort, _cohort_changes)):
+        for part in _with_previous(
+            model.history.filter(revision__in=revisions).order_by("history_date", "history_id")
+        ):
+            key = (part.revision, part.program_id)
+            parts_by_revision.setdefault(key, []).append((part, describe))
     entries = []
     claimed: set[tuple[str, int]] = set()
     by_revision: dict[tuple[str, int], ChangeEntry] = {}
@@ -356,8 +361,8 @@ def public_changes(program_records) -> list[ChangeEntry]:
         key = (record.revision, record.id)
         if entry.kind == "changed" and key not in claimed:
             claimed.add(key)
-            for module in modules_by_revision.get(key, []):
-                entry.changes += _module_changes(module)
+            for part, describe in parts_by_revision.get(key, []):
+                entry.changes += describe(part)
         entry.reason = record.history_change_reason or None
         if entry.kind == "added" and (entry.reason or "").startswith("Restored"):
             entry.kind = "restored"

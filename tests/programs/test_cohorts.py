@@ -517,3 +517,18 @@ def test_the_editors_history_says_which_cohorts_an_edit_added(staff_client, cata
     page = _page(staff_client, reverse("admin:programs_program_history", args=[harvard.pk]))
     changes = [" ".join(li.get_text(" ", strip=True).split()) for li in page.select("td li")]
     assert f"Cohort: — → added: starts {display.day(future)}" in changes
+
+
+def test_the_public_change_log_shows_a_cohort_an_editor_added(staff_client, client, catalog):
+    future = _days(40)
+    assert _add_cohorts_in_admin(staff_client, HARVARD, [(future, None)]).status_code == 302
+    page = _page(client, reverse("programs:changes"))
+    entry = page.select_one("li.change")
+    assert (
+        entry.select_one(".change__program").get_text(strip=True) == "AI in Health Care Certificate"
+    )
+    rows = [
+        tuple(cell.get_text(" ", strip=True) for cell in row.select("th, td"))
+        for row in entry.select("tr.change__row")
+    ]
+    assert rows == [("Cohort", "—", f"added: starts {display.day(future)}")]
