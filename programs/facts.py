@@ -35,6 +35,8 @@ class FactSpec:
     """Free text in the site's words: shown as a paraphrase of its cited sentences (issue #20)."""
     derived_from: Callable[[Program], str | None] = lambda program: None
     """For a derived figure: what it is derived from, shown wherever it is (issue #20)."""
+    badge: Callable[[Program], str | None] = lambda program: None
+    """A state worth a badge beside the value wherever it is shown ("Open for enrolment")."""
     sources: Callable[[Program], list] | None = None
     """The sentences behind a known value where they are not the citations of `cites`: a
     cohort's dates are backed by the cohort's own sentence (issue #24)."""
@@ -120,6 +122,7 @@ class Fact:
     earlier: list[tuple[str | None, Citation]] = field(default_factory=list)
     """Superseded citations, each with the value its sentence gave: "earlier: $2,990"."""
     derived_from: str | None = None
+    badge: str | None = None
 
     @property
     def label(self) -> str:
@@ -278,6 +281,7 @@ FACTS: tuple[FactSpec, ...] = (
         display.enrolment,
         (),
         sources=_enrolment_sources,
+        badge=lambda p: "Open for enrolment" if p.open_cohort() else None,
     ),
     FactSpec("platform", "Platform", COST_TIME, lambda p: p.platform, ("platform",)),
     FactSpec(
@@ -411,6 +415,7 @@ def facts_for(program: Program) -> list[Fact]:
                 qualifiers=_qualifiers(value, citations, program),
                 earlier=[(support.stated_value(c), c) for c in earlier],
                 derived_from=spec.derived_from(program) if value is not None else None,
+                badge=spec.badge(program) if value is not None else None,
                 settled=not citations or any(settles(c, program) for c in citations),
             )
         )

@@ -116,13 +116,16 @@ def _card_badge(page: BeautifulSoup, slug: str) -> str | None:
     return None if badge is None else " ".join(badge.get_text(" ", strip=True).split())
 
 
-def _compare_cell(page: BeautifulSoup, label: str, column: int) -> str:
-    row = next(
+def _compare_row(page: BeautifulSoup, label: str):
+    return next(
         th.find_parent("tr")
         for th in page.select("th.compare-table__label")
         if th.get_text(" ", strip=True).startswith(label)
     )
-    cell = row.select("td")[column]
+
+
+def _compare_cell(page: BeautifulSoup, label: str, column: int) -> str:
+    cell = _compare_row(page, label).select("td")[column]
     for details in cell.select("details"):
         details.decompose()
     return " ".join(cell.get_text(" ", strip=True).split())
@@ -247,6 +250,9 @@ def test_an_editor_adds_a_future_and_a_past_cohort_and_only_the_future_one_shows
     table = _page(staff_client, _compare(HARVARD, JHU))
     assert _compare_cell(table, "Next start", 0) == display.day(future)
     assert _compare_cell(table, "Next start", 1) == NOT_PUBLISHED
+    enrolment = _compare_row(table, "Enrolment").select("td")
+    assert enrolment[0].select_one(".badge--open").get_text() == "Open for enrolment"
+    assert enrolment[1].select_one(".badge--open") is None
 
     soonest = _page(staff_client, reverse("programs:list") + "?sort=next_start")
     first = soonest.select("article.program-card a[id^=program-]")[0]
