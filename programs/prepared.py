@@ -70,13 +70,14 @@ class Edition:
     changed_us: int
     site: str
     """The site's address, "https://host/": every absolute link in the files starts with it."""
-    day: datetime.date | None = None
-    """The day the files were written for: they say which cohort starts next (issue #24)."""
+    day: datetime.date
+    """The day the files were written for: they say which cohort starts next (issue #24), so
+    each day has its own edition and an earlier day's is stale."""
 
     @property
     def name(self) -> str:
-        site = hashlib.sha256(f"{self.site} {self.day}".encode()).hexdigest()[:12]
-        return f"v{self.version}-{self.changed_us}-{site}"
+        site = hashlib.sha256(self.site.encode()).hexdigest()[:12]
+        return f"v{self.version}-{self.changed_us}-{self.day:%Y%m%d}-{site}"
 
     @property
     def path(self) -> Path:
@@ -87,13 +88,14 @@ class Edition:
 
     def is_older_than(self, name: str) -> bool | None:
         """Whether the edition directory `name` is of an earlier catalogue (an earlier version,
-        or an earlier bump: a database started afresh counts its versions from 1 again)."""
+        or an earlier bump: a database started afresh counts its versions from 1 again) or was
+        written for an earlier day."""
         try:
-            version, changed_us, _ = name.split("-")
+            version, changed_us, day, _ = name.split("-")
             version, changed_us = int(version.removeprefix("v")), int(changed_us)
         except ValueError:
             return None
-        return version < self.version or changed_us < self.changed_us
+        return version < self.version or changed_us < self.changed_us or day < f"{self.day:%Y%m%d}"
 
 
 def _edition(request) -> Edition | None:

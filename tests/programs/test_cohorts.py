@@ -538,3 +538,26 @@ def test_the_public_change_log_shows_a_cohort_an_editor_added(staff_client, clie
         for row in entry.select("tr.change__row")
     ]
     assert rows == [("Cohort", "—", f"added: starts {display.day(future)}")]
+
+
+def test_the_prepared_download_is_written_again_the_next_day(
+    client, catalog, monkeypatch, settings
+):
+    """The full-catalogue files say which cohort starts next: a day's edition is not served the
+    day after, and is removed when the next day's is prepared."""
+    from pathlib import Path
+
+    first, second = _days(3), _days(30)
+    _cohort(JHU, first)
+    _cohort(JHU, second)
+
+    def shown(response) -> str:
+        body = json.loads(b"".join(response.streaming_content))
+        return {p["slug"]: p["facts"] for p in body["programs"]}[JHU]["next_start"]["value"]
+
+    assert shown(client.get(reverse("programs:export_json"))) == display.day(first)
+    editions = [p.name for p in Path(settings.PREPARED_EXPORTS_DIR).iterdir() if p.is_dir()]
+    _at(monkeypatch, _days(4))
+    assert shown(client.get(reverse("programs:export_json"))) == display.day(second)
+    now = [p.name for p in Path(settings.PREPARED_EXPORTS_DIR).iterdir() if p.is_dir()]
+    assert len(editions) == len(now) == 1 and editions != now
