@@ -19,6 +19,7 @@ from programs.facts import facts_for
 from programs.models import (
     TOPIC_SEPARATOR,
     Citation,
+    Cohort,
     Document,
     HistoricalProgram_topics,
     Module,
@@ -70,18 +71,32 @@ def programs_as_of(programs: Iterable[Program], moment: datetime) -> dict[int, P
             }
         )
         program.provider = current[record.id].provider
-        program._prefetched_objects_cache = {"modules": [], "citations": [], "role_fits": []}
+        program._prefetched_objects_cache = {
+            "modules": [],
+            "citations": [],
+            "role_fits": [],
+            "cohorts": [],
+        }
         program.topic_names = ""
         then[record.id] = program
     modules = Module.history.as_of(moment).filter(program_id__in=then)
     for module in sorted(modules, key=lambda m: (m.position, m.pk)):
         then[module.program_id]._prefetched_objects_cache["modules"].append(module)
     citations = list(Citation.history.as_of(moment).filter(program_id__in=then))
-    documents = Document.objects.defer("text").in_bulk({c.document_id for c in citations})
+    # The cohorts as entered then, read against today's date like the page now: only an
+    # edit shows as a change, never the passing of a start date.
+    cohorts = list(Cohort.history.as_of(moment).filter(program_id__in=then))
+    documents = Document.objects.defer("text").in_bulk(
+        {c.document_id for c in [*citations, *cohorts]}
+    )
     for citation in sorted(citations, key=lambda c: c.pk):
         if citation.document_id in documents:
             citation.document = documents[citation.document_id]
             then[citation.program_id]._prefetched_objects_cache["citations"].append(citation)
+    for cohort in sorted(cohorts, key=lambda c: (c.start_date, c.pk)):
+        if cohort.document_id in documents:
+            cohort.document = documents[cohort.document_id]
+            then[cohort.program_id]._prefetched_objects_cache["cohorts"].append(cohort)
     topics: dict[int, list[str]] = {}
     by_record = {record.history_id: record.id for record in records}
     for history_id, name in HistoricalProgram_topics.objects.filter(

@@ -45,6 +45,8 @@ class Cell:
     """Whom the quote's pronoun means (`RoleFit.referent`)."""
     derived_from: str | None = None
     """What a derived figure is derived from ("Derived from the price per course × …")."""
+    badge: str | None = None
+    """A state shown as a badge beside the value ("Open for enrolment", issue #24)."""
     changed: bool = False
     """Shown differently than on the `?since=` date (issue #20); `was` is what it showed then."""
     was: str | None = None
@@ -144,6 +146,7 @@ def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
                     approximate=fact.approximate,
                     empty_text=spec.unknown_text,
                     derived_from=fact.derived_from,
+                    badge=fact.badge,
                 )
             )
         row = Row(key=spec.key, label=spec.label, group=spec.group, cells=cells)

@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from programs import display, history, reports, support, text
 from programs.models import (
     Citation,
+    Cohort,
     Document,
     LinkCheck,
     Module,
@@ -289,6 +290,19 @@ class CitationInline(SafeTextBoxes, admin.StackedInline):
     verbose_name_plural = "citations (each shown beside its fact above)"
 
 
+class CohortInline(SafeTextBoxes, admin.StackedInline):
+    """A cohort program's dated intakes, each with the sentence that gives its dates."""
+
+    model = Cohort
+    formfield_overrides = _COMPACT_TEXT
+    extra = 0
+    fields = [("start_date", "enrolment_deadline"), ("document", "standing"), "quote", "note"]
+    ordering = ["start_date"]
+    verbose_name_plural = (
+        "cohorts (start dates; only for cohort programs; a past start is never shown as next)"
+    )
+
+
 def _cannot_revert(refused: ValidationError, moment) -> str:
     """Why a revert or restore wrote nothing, in words."""
     when = f"the version of {moment:%-d %B %Y at %H:%M}" if moment else "the deleted version"
@@ -462,7 +476,7 @@ class ProgramAdmin(CatalogueAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["provider", "topics"]
     actions = ["mark_verified_today"]
-    inlines = [ModuleInline, RoleFitInline, CitationInline]
+    inlines = [ModuleInline, CohortInline, RoleFitInline, CitationInline]
     history_list_display = ["revert_with_parts"]
 
     cost_sources = _sources("price", "course_count")
@@ -964,6 +978,16 @@ class RoleFitAdmin(CatalogueAdmin):
     list_filter = ["strength", "role"]
     list_select_related = ["program", "role", "source"]
     autocomplete_fields = ["program", "role"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(CatalogueAdmin):
+    list_display = ["program", "start_date", "enrolment_deadline", "document"]
+    list_filter = ["start_date", "document"]
+    list_select_related = ["program", "document"]
+    search_fields = ["program__name", "quote"]
+    autocomplete_fields = ["program"]
+    date_hierarchy = "start_date"
 
 
 @admin.register(Module)

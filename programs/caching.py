@@ -95,6 +95,17 @@ def footer(request) -> dict:
     return request._catalogue_footer
 
 
+def dated(changed_at: datetime.datetime) -> tuple[datetime.datetime, datetime.date]:
+    """When a page last changed, and the day it is built for. A page says which cohort starts
+    next (issue #24), so it changes at midnight too, without any write: the day is part of
+    every cache key and ETag, and Last-Modified is never earlier than today's midnight."""
+    if timezone.is_naive(changed_at):  # the database's UTC, without its zone
+        changed_at = changed_at.replace(tzinfo=datetime.UTC)
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(changed_at, midnight), now.date()
+
+
 def _path_hash(request) -> str:
     """The page's address, host included: pages carry absolute links (canonical, sitemap)."""
     return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:16]
@@ -170,12 +181,13 @@ def public_page(view=None, *, params: Iterable[str] = ()):
             response["Cache-Control"] = "private, no-cache"
             return response
         version, changed_at, _ = _state(request)
+        changed_at, today = dated(changed_at)
         path = _path_hash(request)
-        etag = quote_etag(f"v{version}-{path}")
+        etag = quote_etag(f"v{version}-{today:%Y%m%d}-{path}")
         if _client_is_current(request, etag, changed_at):
             response = HttpResponseNotModified()
         else:
-            key = f"page:{version}:{path}"
+            key = f"page:{version}:{today:%Y%m%d}:{path}"
             response = _cache_get(key)
             if response is None:
                 response = view(request, *args, **kwargs)

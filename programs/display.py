@@ -6,6 +6,8 @@ Every function returns None for an unknown value; templates show None as "Not pu
 import math
 from decimal import Decimal
 
+from django.utils.formats import date_format
+
 NOT_PUBLISHED = "Not published"
 _SYMBOLS = {"USD": "$"}
 
@@ -215,3 +217,45 @@ def schedule_instead_of_pace(program, module=None) -> str | None:
     )
     label = program.get_format_display()
     return f"{label}: its own schedule{f', {length}' if length else ''}; no pace is worked out."
+
+
+SELF_PACED_START = "Self-paced: no fixed start"
+
+
+def day(value) -> str:
+    """A calendar date as pages write it: '3 March 2027'."""
+    return date_format(value, "j F Y")
+
+
+def next_start(program, today=None) -> str | None:
+    """The next cohort's start ('3 March 2027'); for a program the sources call self-paced,
+    that it has no fixed start; else None ("Not published"). Never a date that has passed."""
+    cohort = program.next_cohort(today)
+    if cohort is not None:
+        return day(cohort.start_date)
+    if program.format == program.Format.SELF_PACED:
+        return SELF_PACED_START
+    return None
+
+
+def enrolment(program, today=None) -> str | None:
+    """Whether one can enrol now, in words: 'Open for enrolment until 15 February 2027';
+    'Enrolment for the 3 March 2027 start closed on 1 February 2027'; later starts."""
+    open_cohort = program.open_cohort(today)
+    following = program.upcoming_cohorts(today)
+    parts = []
+    if open_cohort is not None:
+        closes = day(open_cohort.enrolment_closes)
+        if open_cohort.enrolment_deadline is None:
+            parts.append(f"Open for enrolment (no deadline published; it starts {closes})")
+        else:
+            parts.append(f"Open for enrolment until {closes}")
+    elif following:
+        first = following[0]
+        parts.append(
+            f"Enrolment for the {day(first.start_date)} start closed on "
+            f"{day(first.enrolment_closes)}"
+        )
+    if len(following) > 1:
+        parts.append("later starts: " + ", ".join(day(c.start_date) for c in following[1:]))
+    return "; ".join(parts) or None

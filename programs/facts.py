@@ -35,6 +35,11 @@ class FactSpec:
     """Free text in the site's words: shown as a paraphrase of its cited sentences (issue #20)."""
     derived_from: Callable[[Program], str | None] = lambda program: None
     """For a derived figure: what it is derived from, shown wherever it is (issue #20)."""
+    badge: Callable[[Program], str | None] = lambda program: None
+    """A state worth a badge beside the value wherever it is shown ("Open for enrolment")."""
+    sources: Callable[[Program], list] | None = None
+    """The sentences behind a known value where they are not the citations of `cites`: a
+    cohort's dates are backed by the cohort's own sentence (issue #24)."""
 
 
 _HEDGES = ("typically", "often", "may", "tend to", "likely")
@@ -117,6 +122,7 @@ class Fact:
     earlier: list[tuple[str | None, Citation]] = field(default_factory=list)
     """Superseded citations, each with the value its sentence gave: "earlier: $2,990"."""
     derived_from: str | None = None
+    badge: str | None = None
 
     @property
     def label(self) -> str:
@@ -188,6 +194,23 @@ def _modules(program: Program) -> str | None:
     return "; ".join(parts) if parts else None
 
 
+def _start_sources(program: Program) -> list:
+    """The next cohort's own sentence; for a self-paced program, the sentences giving its
+    format (they are what says it has no fixed start)."""
+    cohort = program.next_cohort()
+    if cohort is not None:
+        return [cohort]
+    return [
+        c for c in program.citations.all() if c.field == Citation.Field.FORMAT and not c.superseded
+    ]
+
+
+def _enrolment_sources(program: Program) -> list:
+    """The sentences of the cohorts the enrolment words name: the open one, the upcoming."""
+    cohorts = [program.open_cohort(), *program.upcoming_cohorts()]
+    return list({c.pk: c for c in cohorts if c is not None}.values())
+
+
 FACTS: tuple[FactSpec, ...] = (
     FactSpec(
         "total_cost",
@@ -242,6 +265,23 @@ FACTS: tuple[FactSpec, ...] = (
         _choice("format"),
         ("format",),
         note=lambda p: p.format_note,
+    ),
+    FactSpec(
+        "next_start",
+        "Next start",
+        COST_TIME,
+        display.next_start,
+        (),
+        sources=_start_sources,
+    ),
+    FactSpec(
+        "enrolment",
+        "Enrolment",
+        COST_TIME,
+        display.enrolment,
+        (),
+        sources=_enrolment_sources,
+        badge=lambda p: "Open for enrolment" if p.open_cohort() else None,
     ),
     FactSpec("platform", "Platform", COST_TIME, lambda p: p.platform, ("platform",)),
     FactSpec(
@@ -320,6 +360,8 @@ QUESTIONS: dict[str, str] = {
     "duration": "How long does it take from the start to the credential?",
     "weekly_hours": "How many hours a week does it take?",
     "format": "Is it self-paced, or a cohort with fixed start dates?",
+    "next_start": "Are there fixed start dates? When does the next start, and when does "
+    "enrolment close?",
     "platform": "Where is it delivered (which platform)?",
     "assessment_type": "How is it assessed: a proctored exam, another assessment, or completion?",
     "proctoring": "Is the exam proctored?",
@@ -356,7 +398,12 @@ def facts_for(program: Program) -> list[Fact]:
     facts = []
     for spec in FACTS:
         value = spec.value(program)
-        citations = [c for f in spec.cites for c in cited.get(f, [])] if value is not None else []
+        if value is None:
+            citations = []
+        elif spec.sources is not None:
+            citations = spec.sources(program)
+        else:
+            citations = [c for f in spec.cites for c in cited.get(f, [])]
         citations = _unique(citations)
         earlier = _unique([c for f in spec.cites for c in replaced.get(f, [])])
         facts.append(
@@ -368,6 +415,7 @@ def facts_for(program: Program) -> list[Fact]:
                 qualifiers=_qualifiers(value, citations, program),
                 earlier=[(support.stated_value(c), c) for c in earlier],
                 derived_from=spec.derived_from(program) if value is not None else None,
+                badge=spec.badge(program) if value is not None else None,
                 settled=not citations or any(settles(c, program) for c in citations),
             )
         )

@@ -58,7 +58,19 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Public sort names; programs whose sort value is not published always come last."""
+    """Public sort names; programs whose sort value is not published always come last.
+
+    A sort on a figure that is not stored (the next start changes with the date, not with a
+    write) annotates it first (`ProgramQuerySet.with_next_start`)."""
+
+    ANNOTATED = {"next_start_value": "with_next_start"}
+
+    def filter(self, qs, value):
+        for param in value or ():
+            method = self.ANNOTATED.get(self.param_map.get(param.lstrip("-"), ""))
+            if method:
+                qs = getattr(qs, method)()
+        return super().filter(qs, value)
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
@@ -71,6 +83,7 @@ SORTS = [
     ("cost", "Cost, lowest first"),
     ("-cost", "Cost, highest first"),
     ("weeks", "Duration, shortest first"),
+    ("next_start", "Next start, soonest first"),
 ]
 """The public sort names, in the order the list page offers them."""
 
@@ -117,7 +130,12 @@ class ProgramFilterSet(django_filters.FilterSet):
     )
     sort = NullsLastOrderingFilter(
         label="Sort by",
-        fields=(("name", "name"), ("total_cost_value", "cost"), ("total_weeks_value", "weeks")),
+        fields=(
+            ("name", "name"),
+            ("total_cost_value", "cost"),
+            ("total_weeks_value", "weeks"),
+            ("next_start_value", "next_start"),
+        ),
         choices=SORTS,
         empty_label=None,
     )

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from programs import display, support
 from programs.models import (
     Citation,
+    Cohort,
     Document,
     HistoricalProgram_topics,
     Module,
@@ -41,8 +42,9 @@ CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
     Module,
     RoleFit,
     Citation,
+    Cohort,
 )
-PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation)
+PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation, Cohort)
 SEED_REVISION = "seed"
 SEED_REASON = "Loaded from the seed catalogue"
 
@@ -323,17 +325,22 @@ def _with_previous(queryset):
 
 
 def public_changes(program_records) -> list[ChangeEntry]:
-    """Turn a page of program history records into change entries, module edits included.
+    """Turn a page of program history records into change entries, module and cohort edits
+    included.
 
     Seed records and saves that changed nothing a reader sees are left out.
     """
     records = _with_previous(program_records)
     revisions = {r.revision for r in records if r.revision}
-    modules_by_revision: dict[tuple[str, int], list] = {}
-    for module in _with_previous(
-        Module.history.filter(revision__in=revisions).order_by("history_date", "history_id")
-    ):
-        modules_by_revision.setdefault((module.revision, module.program_id), []).append(module)
+    # Module and cohort edits (issue #24: an edit that only adds a start date is a change
+    # readers see), each with the words that describe it, by (revision, program).
+    parts_by_revision: dict[tuple[str, int], list] = {}
+    for model, describe in ((Module, _module_changes), (Cohort, _cohort_changes)):
+        for part in _with_previous(
+            model.history.filter(revision__in=revisions).order_by("history_date", "history_id")
+        ):
+            key = (part.revision, part.program_id)
+            parts_by_revision.setdefault(key, []).append((part, describe))
     entries = []
     claimed: set[tuple[str, int]] = set()
     by_revision: dict[tuple[str, int], ChangeEntry] = {}
@@ -354,8 +361,8 @@ def public_changes(program_records) -> list[ChangeEntry]:
         key = (record.revision, record.id)
         if entry.kind == "changed" and key not in claimed:
             claimed.add(key)
-            for module in modules_by_revision.get(key, []):
-                entry.changes += _module_changes(module)
+            for part, describe in parts_by_revision.get(key, []):
+                entry.changes += describe(part)
         entry.reason = record.history_change_reason or None
         if entry.kind == "added" and (entry.reason or "").startswith("Restored"):
             entry.kind = "restored"
@@ -449,14 +456,27 @@ def _module_changes(module) -> list[Change]:
     return _diff(module.previous, module, MODULE_FIELDS, prefix=f"{name} · ")
 
 
+COHORT_FIELDS = ("start_date", "enrolment_deadline", "note", "quote", "standing")
+
+
+def _cohort_changes(cohort) -> list[Change]:
+    starts = f"starts {display.day(cohort.start_date)}"
+    if cohort.history_type == "+" or cohort.previous is None:
+        return [Change(label="Cohort", old="—", new=f"added: {starts}")]
+    if cohort.history_type == "-":
+        return [Change(label="Cohort", old=starts, new="removed")]
+    return _diff(cohort.previous, cohort, COHORT_FIELDS, prefix="Cohort · ")
+
+
 CITATION_FIELDS = ("field", "quote", "standing", "superseded", "affirms")
 ROLE_FIT_FIELDS = ("strength", "grade", "condition", "rationale")
 
 
 def part_changes(program_records) -> dict[int, list[Change]]:
     """For the editors' history: what each program record's edit (revision) did to the
-    program's modules, citations and role fits, in words, keyed by the record's history id.
-    The newest record of a revision carries its parts' changes. Three queries for a page."""
+    program's modules, citations, role fits and cohorts, in words, keyed by the record's
+    history id. The newest record of a revision carries its parts' changes. Four queries for
+    a page."""
     owner: dict[tuple[str, int], int] = {}
     for record in program_records:
         if record.revision and record.revision != SEED_REVISION:
@@ -465,13 +485,20 @@ def part_changes(program_records) -> dict[int, list[Change]]:
     if not owner:
         return changes
     revisions = {revision for revision, _ in owner}
-    describe = {Module: _module_changes, Citation: _citation_changes, RoleFit: _role_fit_changes}
+    describe = {
+        Module: _module_changes,
+        Citation: _citation_changes,
+        RoleFit: _role_fit_changes,
+        Cohort: _cohort_changes,
+    }
     for model, words in describe.items():
         records = model.history.filter(revision__in=revisions).order_by(
             "history_date", "history_id"
         )
-        if model is not Module:
-            records = records.select_related(*(("document",) if model is Citation else ("role",)))
+        if model is Citation:
+            records = records.select_related("document")
+        elif model is RoleFit:
+            records = records.select_related("role")
         for part in _with_previous(records):
             history_id = owner.get((part.revision, part.program_id))
             if history_id is not None:
@@ -537,6 +564,8 @@ def part_labels(model, objs) -> list[str]:
         return [str(obj) for obj in objs]
     if model is RoleFit:
         return [f"{obj.role}: {obj.words}" for obj in objs]
+    if model is Cohort:
+        return [f"Starts {display.day(obj.start_date)}: “{obj.quote}”" for obj in objs]
     return [
         f"{obj.get_field_display()}{' (superseded)' if obj.superseded else ''}: “{obj.quote}”"
         for obj in objs

@@ -94,7 +94,7 @@ def course(program: Program, *, page_url: str) -> dict:
         "provider": _organization(program),
         "sameAs": output_safety.web_address(program.url),  # never a stored javascript: URL
         "offers": _offer(program, facts),
-        "hasCourseInstance": _course_instance(program, facts),
+        "hasCourseInstance": _course_instances(program, facts),
         # An exact duration only where the source gives one: "about 15 weeks" is no P15W.
         "timeRequired": None if program.weeks_are_approximate else _weeks(program.total_weeks),
         "educationalCredentialAwarded": _credential(program, facts),
@@ -181,6 +181,33 @@ def _course_instance(program: Program, facts: dict[str, Fact]) -> dict | None:
     }
     instance = _known(instance)
     return instance if len(instance) > 1 else None
+
+
+def _course_instances(program: Program, facts: dict[str, Fact]) -> dict | list[dict] | None:
+    """One CourseInstance per upcoming cohort, each with its `startDate` (and the enrolment
+    deadline as its offer's `availabilityEnds`); without published dates, the one instance
+    describing how the course runs. Never a start that has passed (issue #24)."""
+    instance = _course_instance(program, facts)
+    cohorts = program.upcoming_cohorts()
+    if not cohorts:
+        return instance
+    base = instance or {"@type": "CourseInstance"}
+    return [
+        base
+        | _known(
+            {
+                "startDate": cohort.start_date.isoformat(),
+                "offers": _enrolment_offer(cohort),
+            }
+        )
+        for cohort in cohorts
+    ]
+
+
+def _enrolment_offer(cohort) -> dict | None:
+    if cohort.enrolment_deadline is None:
+        return None
+    return {"@type": "Offer", "availabilityEnds": cohort.enrolment_deadline.isoformat()}
 
 
 def _schedule(program: Program) -> dict | None:

@@ -4,6 +4,7 @@ A fact the sources do not give is stored as NULL ("unknown") and shown as "Not p
 it is never 0 or an empty string.
 """
 
+import datetime
 import functools
 import re
 from decimal import Decimal
@@ -24,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from programs import display, support, text
@@ -259,11 +261,19 @@ class Document(CatalogueModel):
             for obj in quoted
             if not self.contains_quote(obj.quote if isinstance(obj, Citation) else obj.rationale)
         ]
-        return orphaned + [
-            f"Role “{role}” · description: “{role.description}”"
-            for role in self.role_descriptions.order_by("position")
-            if not self.contains_quote(role.description)
-        ]
+        return (
+            orphaned
+            + [
+                f"Role “{role}” · description: “{role.description}”"
+                for role in self.role_descriptions.order_by("position")
+                if not self.contains_quote(role.description)
+            ]
+            + [
+                f"{cohort}: “{cohort.quote}”"
+                for cohort in self.cohorts.select_related("program").order_by("start_date", "pk")
+                if not self.contains_quote(cohort.quote)
+            ]
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -447,7 +457,7 @@ TOPIC_SEPARATOR = "\x1f"
 """Joins topic names in `for_detail()`'s one-column topic list (a character no name holds)."""
 
 
-LISTING_PREFETCH = ("modules",)
+LISTING_PREFETCH = ("modules", "cohorts")
 """What a program card needs beyond the program row and its provider."""
 
 
@@ -526,8 +536,26 @@ class ProgramQuerySet(models.QuerySet):
                     .defer("document__text")
                     .order_by("pk"),
                 ),
+                models.Prefetch(
+                    "cohorts",
+                    queryset=Cohort.objects.select_related("document").defer("document__text"),
+                ),
             )
         )
+
+    def with_next_start(self, today: datetime.date | None = None) -> "ProgramQuerySet":
+        """Each program with `next_start_value`: the start of its next cohort that has not
+        started (`Program.next_cohort`, in SQL), NULL when none is published; for the "next
+        start" sort. Not a stored column: it changes with the date, not with a write. The
+        cohort table's (program, start) index answers it per program."""
+        today = today or timezone.localdate()
+        starts = (
+            Cohort.objects.filter(program=OuterRef("pk"))
+            .upcoming(today)
+            .order_by("start_date")
+            .values("start_date")[:1]
+        )
+        return self.annotate(next_start_value=Subquery(starts))
 
 
 class Program(CatalogueModel):
@@ -892,6 +920,31 @@ class Program(CatalogueModel):
             return None
         return (weeks * self.weekly_hours_min, weeks * self.weekly_hours_max)
 
+    def upcoming_cohorts(self, today: datetime.date | None = None) -> list["Cohort"]:
+        """Its cohorts that have not started, soonest first, from those loaded with it
+        (`for_listing()`, `for_detail()`): a past start is never shown as upcoming."""
+        today = today or timezone.localdate()
+        return sorted(
+            (c for c in self.cohorts.all() if c.is_upcoming(today)),
+            key=lambda c: (c.start_date, c.pk or 0),
+        )
+
+    def next_cohort(self, today: datetime.date | None = None) -> "Cohort | None":
+        """The soonest cohort that has not started; None when none is published."""
+        upcoming = self.upcoming_cohorts(today)
+        return upcoming[0] if upcoming else None
+
+    def open_cohort(self, today: datetime.date | None = None) -> "Cohort | None":
+        """The soonest-closing cohort still open for enrolment (`Cohort.is_open`)."""
+        today = today or timezone.localdate()
+        open_now = [c for c in self.cohorts.all() if c.is_open(today)]
+        return min(open_now, key=lambda c: (c.enrolment_closes, c.start_date), default=None)
+
+    @property
+    def has_fixed_starts(self) -> bool:
+        """Cohort dates mean something for it: a cohort program, or one with cohorts entered."""
+        return self.format == self.Format.COHORT or bool(self.cohorts.all())
+
     @property
     def credential_description(self) -> str:
         """What the credential is, in plain words, from its kind and how it is assessed."""
@@ -1209,6 +1262,113 @@ class Citation(CatalogueModel):
 
     def check_quote(self) -> None:
         check_quote(self, document_field="document", quote_field="quote")
+
+
+class CohortQuerySet(models.QuerySet):
+    def upcoming(self, today: datetime.date) -> "CohortQuerySet":
+        """Cohorts that have not started: their start is `today` or later
+        (`Cohort.is_upcoming`). A past start is never a "next start"."""
+        return self.filter(start_date__gte=today)
+
+
+class Cohort(CatalogueModel):
+    """One dated intake of a cohort program, with the sentence that gives its dates (issue #24).
+
+    The sentence is kept on the cohort itself (a document and the words, checked like every
+    quote by `check_quote`) rather than as a `Citation`: each cohort has its own dates and its
+    own sentence, where a citation backs one field of the program, and a new cohort and its
+    sentence are entered together in one inline row.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
+    start_date = models.DateField("starts on")
+    enrolment_deadline = models.DateField(
+        "enrolment closes on",
+        null=True,
+        blank=True,
+        help_text="Leave empty when the source gives no deadline: enrolment then counts as open "
+        "until the start.",
+    )
+    note = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        help_text="What the source says of this intake besides its dates, e.g. “online”.",
+    )
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="cohorts")
+    quote = models.TextField(
+        "sentence",
+        help_text="The sentence giving the start date (and the deadline), word for word, with "
+        "the year.",
+    )
+    standing = models.CharField(
+        max_length=20,
+        choices=Citation.Standing.choices,
+        default=Citation.Standing.STATED,
+        help_text="Who says it and how sure, as for a citation.",
+    )
+
+    history = HistoricalRecords(bases=[Revisioned])
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "start_date"], name="cohort_unique_program_start"
+            ),
+            models.CheckConstraint(condition=~Q(quote=""), name="cohort_quote_not_blank"),
+            *_not_blank("note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} · starts {display.day(self.start_date)}"
+
+    referent = None
+    """A cohort's sentence names its own dates: no pronoun to explain (cf. `Citation`)."""
+    superseded = False
+
+    @property
+    def enrolment_closes(self) -> datetime.date:
+        """The last day to enrol: the deadline, else the start."""
+        return self.enrolment_deadline or self.start_date
+
+    def is_upcoming(self, today: datetime.date) -> bool:
+        """It has not started (`CohortQuerySet.upcoming`, in Python)."""
+        return self.start_date >= today
+
+    def is_open(self, today: datetime.date) -> bool:
+        """Open for enrolment: its deadline, or its start when no deadline is given, is today
+        or later (`ProgramQuerySet.with_next_start`'s `enrolment_open`, in SQL)."""
+        return self.enrolment_closes >= today
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            program = self.program
+        except Program.DoesNotExist:
+            program = None
+        if program is not None and program.format == Program.Format.SELF_PACED:
+            raise ValidationError(
+                "A self-paced program has no fixed start dates: change its format (with the "
+                "sentence that gives it) before adding a cohort."
+            )
+        self.check_quote()
+
+    def check_quote(self) -> None:
+        """The sentence is in its document, and gives the start date and the deadline."""
+        check_quote(self, document_field="document", quote_field="quote")
+        if not self.quote:
+            return
+        for name in ("start_date", "enrolment_deadline"):
+            day = getattr(self, name)
+            if day is not None and not support.states_date(self.quote, day):
+                raise ValidationError(
+                    {
+                        name: f"The sentence does not give {display.day(day)}. Cite the sentence "
+                        "that gives this date with its year, or correct the date."
+                    }
+                )
 
 
 class SupportWord(CatalogueModel):

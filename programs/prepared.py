@@ -36,6 +36,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from programs import exchange, exports, linked_data
 from programs.caching import _state
@@ -69,11 +70,14 @@ class Edition:
     changed_us: int
     site: str
     """The site's address, "https://host/": every absolute link in the files starts with it."""
+    day: datetime.date
+    """The day the files were written for: they say which cohort starts next (issue #24), so
+    each day has its own edition and an earlier day's is stale."""
 
     @property
     def name(self) -> str:
         site = hashlib.sha256(self.site.encode()).hexdigest()[:12]
-        return f"v{self.version}-{self.changed_us}-{site}"
+        return f"v{self.version}-{self.changed_us}-{self.day:%Y%m%d}-{site}"
 
     @property
     def path(self) -> Path:
@@ -84,13 +88,14 @@ class Edition:
 
     def is_older_than(self, name: str) -> bool | None:
         """Whether the edition directory `name` is of an earlier catalogue (an earlier version,
-        or an earlier bump: a database started afresh counts its versions from 1 again)."""
+        or an earlier bump: a database started afresh counts its versions from 1 again) or was
+        written for an earlier day."""
         try:
-            version, changed_us, _ = name.split("-")
+            version, changed_us, day, _ = name.split("-")
             version, changed_us = int(version.removeprefix("v")), int(changed_us)
         except ValueError:
             return None
-        return version < self.version or changed_us < self.changed_us
+        return version < self.version or changed_us < self.changed_us or day < f"{self.day:%Y%m%d}"
 
 
 def _edition(request) -> Edition | None:
@@ -99,7 +104,7 @@ def _edition(request) -> Edition | None:
         return None
     changed_us = int(changed_at.astimezone(datetime.UTC).timestamp() * 1_000_000)
     root = Path(settings.PREPARED_EXPORTS_DIR)
-    return Edition(root, version, changed_us, request.build_absolute_uri("/"))
+    return Edition(root, version, changed_us, request.build_absolute_uri("/"), timezone.localdate())
 
 
 def served(request, name: str, *, content_type: str):

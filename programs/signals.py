@@ -11,6 +11,7 @@ from simple_history.signals import pre_create_historical_record
 from programs import history, search, support
 from programs.models import (
     Citation,
+    Cohort,
     Document,
     Module,
     Program,
@@ -22,6 +23,7 @@ from programs.models import (
 
 
 @receiver(pre_save, sender=Citation)
+@receiver(pre_save, sender=Cohort)
 @receiver(pre_save, sender=RoleFit)
 @receiver(pre_save, sender=Role)
 def refuse_quotes_not_in_their_source(sender, instance, **kwargs):

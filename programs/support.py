@@ -105,6 +105,39 @@ def quantities(sentence: str) -> list[Quantity]:
     return found
 
 
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def states_date(sentence: str, day) -> bool:
+    """Whether a sentence gives this calendar date, year included, as people write dates:
+    "3 March 2027", "March 3, 2027", "3rd March 2027", "Mar 3 2027", "2027-03-03". A cohort's
+    date is supported only by a sentence that gives it (issue #24); a sentence without the
+    year ("starts March 3") does not say which March."""
+    text = " ".join(sentence.lower().replace(",", " ").replace(".", " ").split())
+    if day.isoformat() in sentence:
+        return True
+    month = _MONTHS[day.month - 1]
+    year = str(day.year)
+    for name in {month, month[:3], "sept" if day.month == 9 else month}:
+        for number in (str(day.day), _ordinal(day.day)):
+            for form in (
+                f"{number} {name} {year}",
+                f"{number} of {name} {year}",
+                f"{name} {number} {year}",
+            ):
+                if re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", text):
+                    return True
+    return False
+
+
 @dataclass(frozen=True)
 class Problem:
     """A fact its citations do not support, and what to do about it."""

@@ -231,7 +231,7 @@ def role_detail(request, slug):
             role_id__in=family_ids(roles, [role.slug]), program__status=Program.Status.PUBLISHED
         )
         .select_related("source", "role", "module", "program__provider")
-        .prefetch_related("program__modules")
+        .prefetch_related("program__modules", "program__cohorts")
         .order_by(RoleFit.strongest_first(), "program__name", "pk")
     )
     page = Paginator(fits, ROLE_PAGE_SIZE).get_page(request.GET.get("page"))

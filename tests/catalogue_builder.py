@@ -13,9 +13,10 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from programs import caching
-from programs.models import Module, Program, Provider, Role, RoleFit
+from programs.models import Cohort, Module, Program, Provider, Role, RoleFit
 
 BATCH = 2000
 
@@ -85,6 +86,26 @@ def grow(total: int) -> None:
                     source=guide.source,
                 )
                 for p in created
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+    if guide is not None:
+        # Cohort programs get a started intake and an upcoming one (dates invented for load).
+        today = timezone.localdate()
+        cohort_programs = Program.objects.filter(
+            slug__startswith="bench-", format=Program.Format.COHORT
+        ).only("pk", "slug")
+        Cohort.objects.bulk_create(
+            [
+                Cohort(
+                    program=p,
+                    start_date=today + datetime.timedelta(days=days),
+                    document=guide.source,
+                    quote="A synthetic intake for load measurements.",
+                )
+                for p in cohort_programs
+                for days in (-30, 1 + int(p.slug.split("-")[1]) % 90)
             ],
             batch_size=BATCH,
             ignore_conflicts=True,

@@ -12,6 +12,7 @@ data cannot pass by accident.
 """
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -21,9 +22,10 @@ import pytest
 from bs4 import BeautifulSoup, Comment
 from django.db import DataError, connection, models, transaction
 from django.test import Client
+from django.utils import timezone
 
 from programs import caching, history, search, sitemaps
-from programs.models import Citation, Document, Module, Program, Role
+from programs.models import Citation, Cohort, Document, Module, Program, Role
 from programs.output_safety import web_address, xml_text
 from tests import seed
 
@@ -134,6 +136,19 @@ def _poison(payloads: list[str]) -> list[int]:
     for i, citation in enumerate(citations):
         citation.document = documents[i % len(documents)]
     Citation.objects.bulk_update(citations, ["document"])
+    # Cohorts (issue #24): the seeds give none, so each cohort program gets an upcoming one,
+    # shown on cards, the detail page and the comparison, whose sentence is poisoned below.
+    Cohort.objects.bulk_create(
+        [
+            Cohort(
+                program=program,
+                start_date=timezone.localdate() + datetime.timedelta(days=30),
+                document=first,
+                quote="x",
+            )
+            for program in Program.objects.filter(format=Program.Format.COHORT)
+        ]
+    )
     for model in history.CATALOGUE_MODELS:
         fields = _text_fields(model)
         rows = list(model.objects.order_by("pk"))

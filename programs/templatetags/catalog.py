@@ -41,6 +41,23 @@ def cost_parts(program):
 
 
 @register.filter
+def next_cohort(program):
+    """The soonest cohort that has not started (today's date): never a past start."""
+    return program.next_cohort()
+
+
+@register.filter
+def open_cohort(program):
+    """The cohort open for enrolment today that closes first, or None."""
+    return program.open_cohort()
+
+
+@register.filter
+def day(value):
+    return display.day(value)
+
+
+@register.filter
 def duration(program):
     return display.duration(program)
 

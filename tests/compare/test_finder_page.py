@@ -104,7 +104,7 @@ def test_finder_query_count_does_not_grow_with_the_catalogue(
     client, catalog, extra, django_assert_num_queries
 ):
     """The catalogue version (with the footer), roles, the shortlist with providers and topic
-    names, then one prefetch each for modules, role fits and citations."""
+    names, then one prefetch each for modules, role fits, citations and cohorts."""
     grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         _get(client, role="clinicians", budget="3000", cme="on")

@@ -15,11 +15,11 @@ from tests.seed import ALL, HARVARD, IABAC, JHU
 pytestmark = pytest.mark.django_db
 
 
-COMPARE_QUERIES = 7
+COMPARE_QUERIES = 8
 """The catalogue version (cache key, ETag and footer), programs with providers and topic names,
-modules, role fits, citations, the roles (a row per role, through the role hierarchy) and the
-'add a program' list (at most CHOICES_SHOWN): the same for 2 programs as for 5. At 6 the add
-list is not shown."""
+modules, role fits, citations, cohorts, the roles (a row per role, through the role hierarchy)
+and the 'add a program' list (at most CHOICES_SHOWN): the same for 2 programs as for 5. At 6
+the add list is not shown."""
 
 
 def _get(client, slugs, **extra):
@@ -323,12 +323,13 @@ def test_an_export_of_fewer_than_two_programs_goes_back_to_the_picker(client, ca
 @pytest.mark.parametrize("extra", [0, 40])
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("export_csv", COMPARE_QUERIES - 1), ("export_json", COMPARE_QUERIES - 1), ("print", 5)],
+    [("export_csv", COMPARE_QUERIES - 1), ("export_json", COMPARE_QUERIES - 1), ("print", 6)],
 )
 def test_export_and_print_queries_do_not_grow(
     client, catalog, extra, name, queries, django_assert_num_queries
 ):
-    """The version, the programs, modules, role fits, citations: no 'add a program' list."""
+    """The version, the programs, modules, role fits, citations, cohorts: no 'add a program'
+    list."""
     grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
     with django_assert_num_queries(queries):
         response = client.get(reverse(f"compare:{name}"), {"programs": [HARVARD, JHU, IABAC]})
@@ -337,9 +338,9 @@ def test_export_and_print_queries_do_not_grow(
 
 @pytest.mark.parametrize("extra", [0, 40])
 def test_the_pick_page_queries_do_not_grow(client, catalog, extra, django_assert_num_queries):
-    """The version, the named program with its modules, role fits and citations, and the
-    bounded 'add a program' list."""
+    """The version, the named program with its modules, role fits, citations and cohorts, and
+    the bounded 'add a program' list."""
     grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = _get(client, [JHU])
     assert response.status_code == 200

@@ -28,11 +28,11 @@ def _page(response):
 def test_the_stack_page_runs_a_fixed_number_of_queries(
     client, catalog, extra, django_assert_num_queries
 ):
-    """The catalogue version, the programs with their modules, role fits and citations, the
-    inclusion sentence's documents, and the bounded list of programs to add (with modules):
-    the same at 6 programs as at 206."""
+    """The catalogue version, the programs with their modules, role fits, citations and
+    cohorts, the inclusion sentence's documents, and the bounded list of programs to add (with
+    modules): the same at 6 programs as at 206."""
     grow(6 + extra)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = _page(client.get(f"/plans/stack/?programs={HARVARD}&programs={JHU}"))
     assert page.select_one("#stack-cost .stack-figure").get_text() == "about $7,790"
     assert page.select_one(".stack-pairing__none").get_text() == "The sources do not pair these."
@@ -74,9 +74,10 @@ def test_the_team_plan_runs_a_fixed_number_of_queries(
     client, catalog, extra, django_assert_num_queries
 ):
     """The catalogue version, roles, the named programs per role (bounded), the chosen
-    programs with modules, role fits and citations, the inclusion sentence's documents."""
+    programs with modules, role fits, citations and cohorts, the inclusion sentence's
+    documents."""
     grow(6 + extra)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = _page(client.get(TEAM))
     rows = page.select("tr.plan-table__row")
     assert [r.select_one(".plan-table__role").get_text() for r in rows] == [

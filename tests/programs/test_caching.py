@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from programs import caching
 from programs.models import CatalogueVersion, Document, Program
@@ -115,7 +116,8 @@ def test_redis_is_the_shared_cache_when_configured(client, catalog, settings):
 def _key(version: int, path: str) -> str:
     """The cache key of a page: the version and the page's absolute address (host included)."""
     url = f"http://testserver{path}"
-    return f"page:{version}:{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    day = timezone.localdate().strftime("%Y%m%d")  # pages say which cohort starts next
+    return f"page:{version}:{day}:{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 
 def _footer(client):

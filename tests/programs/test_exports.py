@@ -170,9 +170,9 @@ def test_export_queries_do_not_grow_with_the_catalogue(
     client, catalog, size, name, django_assert_num_queries
 ):
     """The catalogue version, the roles (for the role filter), then per chunk of programs: the
-    programs, their modules, role fits, citations; JSON counts first."""
+    programs, their modules, role fits, citations, cohorts; JSON counts first."""
     grow(size)
-    with django_assert_num_queries(6 if name == "csv" else 7):
+    with django_assert_num_queries(7 if name == "csv" else 8):
         _download(client, name, "role=clinicians&max_cost=5000")
 
 

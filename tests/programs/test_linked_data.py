@@ -488,10 +488,10 @@ def test_a_ctdl_document_costs_the_same_queries_at_any_catalogue_size(
 ):
     """Intended to prevent an n+1 on the registry's most requested document: the catalogue
     version, the program with its provider and topic names, its modules, role fits (with roles
-    and sources) and citations (with documents)."""
+    and sources), citations (with documents) and cohorts (with documents)."""
     grow(total)
     program = Program.objects.get(slug=HARVARD)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(ctdl_url(program))
     assert response.status_code == 200
 
@@ -501,10 +501,10 @@ def test_a_catalogue_page_costs_the_same_queries_at_any_catalogue_size(
     client, catalog, total, query, django_assert_num_queries
 ):
     """A registry crawls every page: the catalogue version, the count, the page of programs
-    with providers and topic names, and one query each for their modules, role fits and
-    citations, whatever the page size or the catalogue's."""
+    with providers and topic names, and one query each for their modules, role fits,
+    citations and cohorts, whatever the page size or the catalogue's."""
     grow(total)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(f"{reverse('programs:ctdl')}{query}")
     assert response.status_code == 200
     assert len(json.loads(response.content)["@graph"]) == (len(ALL) if total == len(ALL) else 50)

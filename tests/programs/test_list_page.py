@@ -15,10 +15,11 @@ from tests.seed import GUIDE_SENTENCE
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 5
-"""Catalogue version (with the footer), role choices, the page of programs, their modules, and
-one aggregate query for the catalogue total, the result counts and every facet count: the same
-at 6 programs and at 500. A limit adds the near-miss query (their modules load with the page's)."""
+LIST_QUERIES = 6
+"""Catalogue version (with the footer), role choices, the page of programs, their modules and
+their cohorts, and one aggregate query for the catalogue total, the result counts and every
+facet count: the same at 6 programs and at 500. A limit adds the near-miss query (their
+modules load with the page's)."""
 
 FILTERED = (
     "?role=clinicians&max_cost=3000&assessment=unknown&assessment=completion_based&cme=unknown"
@@ -166,9 +167,9 @@ def test_a_submitted_form_s_empty_fields_are_dropped_from_the_url(client, catalo
 def test_role_page_groups_fits_by_strength_with_the_sources_words(
     client, catalog, django_assert_num_queries
 ):
-    """Role, the page count, its fits with programs and providers, their modules, footer
-    sources and date."""
-    with django_assert_num_queries(5):
+    """Role, the page count, its fits with programs and providers, their modules and cohorts,
+    footer sources and date."""
+    with django_assert_num_queries(6):
         response = client.get(reverse("programs:role", args=["clinicians"]))
     page = BeautifulSoup(response.content, "html.parser")
 
@@ -237,7 +238,7 @@ def test_role_pages_paginate_at_a_flat_query_count(
     role = Role.objects.get(slug="nursing-leaders")
     for _ in range(extra):
         RoleFitFactory(role=role, source_id=1, rationale=GUIDE_SENTENCE)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # as above: the fits' programs' cohorts in one query
         response = client.get(reverse("programs:role", args=[role.slug]))
     html = response.content.decode()
     assert html.count('class="fit-grid__item"') == min(1 + extra, 25)

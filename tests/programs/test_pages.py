@@ -13,8 +13,8 @@ SLUGS = ALL
 
 def test_home_lists_every_program_with_its_key_facts(client, catalog, django_assert_num_queries):
     """The catalogue version (with the footer), the total, roles, one aggregate for every role's
-    program count, programs with provider, their modules."""
-    with django_assert_num_queries(6):
+    program count, programs with provider, their modules, their cohorts."""
+    with django_assert_num_queries(7):
         response = client.get(reverse("programs:home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -32,9 +32,9 @@ def test_detail_page_shows_every_fact_with_its_source(
     client, catalog, slug, django_assert_num_queries
 ):
     """The catalogue version (with the footer), program with provider and topic names, modules,
-    role fits, citations, its change log (none yet)."""
+    role fits, citations, cohorts, its change log (none yet)."""
     program = Program.objects.get(slug=slug)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -95,7 +95,7 @@ def test_sources_page_names_the_vendor_document(client, catalog, django_assert_n
 def test_home_is_a_fixed_size_summary(client, catalog, extra, django_assert_num_queries):
     """However large the catalogue, home shows six programs and links to the rest."""
     grow(6 + extra)  # the seed's six, plus synthetic programs in bulk
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # version, total, roles, counts, programs, modules, cohorts
         response = client.get(reverse("programs:home"))
     page = BeautifulSoup(response.content, "html.parser")
     assert len(page.select(".card-grid .program-card")) == 6

@@ -18,7 +18,7 @@ from tests.forms import as_post_data, form_fields
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 5
+LIST_QUERIES = 6
 """As tests/programs/test_list_page.py: a search adds no query (its condition is in the page's)."""
 
 
