@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from programs import display, support
 from programs.models import (
     Citation,
+    CostItem,
     Document,
     HistoricalProgram_topics,
     Module,
@@ -41,8 +42,9 @@ CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
     Module,
     RoleFit,
     Citation,
+    CostItem,
 )
-PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation)
+PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation, CostItem)
 SEED_REVISION = "seed"
 SEED_REASON = "Loaded from the seed catalogue"
 
@@ -210,6 +212,8 @@ _HIDDEN = {
     "slug",
     "provider",
     "total_cost_value",
+    "required_items_value",
+    "cost_items_value",
     "weekly_hours_value",
     "total_weeks_value",
     "search_document",
@@ -465,12 +469,17 @@ def part_changes(program_records) -> dict[int, list[Change]]:
     if not owner:
         return changes
     revisions = {revision for revision, _ in owner}
-    describe = {Module: _module_changes, Citation: _citation_changes, RoleFit: _role_fit_changes}
+    describe = {
+        Module: _module_changes,
+        Citation: _citation_changes,
+        RoleFit: _role_fit_changes,
+        CostItem: _cost_item_changes,
+    }
     for model, words in describe.items():
         records = model.history.filter(revision__in=revisions).order_by(
             "history_date", "history_id"
         )
-        if model is not Module:
+        if model is Citation or model is RoleFit:
             records = records.select_related(*(("document",) if model is Citation else ("role",)))
         for part in _with_previous(records):
             history_id = owner.get((part.revision, part.program_id))
@@ -512,6 +521,15 @@ def _citation_changes(citation) -> list[Change]:
     return _diff(citation.previous, citation, CITATION_FIELDS, prefix=f"{name} · ")
 
 
+def _cost_item_changes(item) -> list[Change]:
+    name = "Cost item"
+    if item.history_type == "+" or item.previous is None:
+        return [Change(label=name, old="—", new=f"added: {item.instance.shown}")]
+    if item.history_type == "-":
+        return [Change(label=name, old=item.instance.shown, new="removed")]
+    return [Change(label=name, old=item.previous.instance.shown, new=item.instance.shown)]
+
+
 def _role_fit_changes(fit) -> list[Change]:
     name = f"Role fit for {fit.role.name if fit.role else '?'}"
     if fit.history_type == "+" or fit.previous is None:
@@ -537,6 +555,8 @@ def part_labels(model, objs) -> list[str]:
         return [str(obj) for obj in objs]
     if model is RoleFit:
         return [f"{obj.role}: {obj.words}" for obj in objs]
+    if model is CostItem:
+        return [obj.shown for obj in objs]
     return [
         f"{obj.get_field_display()}{' (superseded)' if obj.superseded else ''}: “{obj.quote}”"
         for obj in objs

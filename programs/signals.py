@@ -11,6 +11,7 @@ from simple_history.signals import pre_create_historical_record
 from programs import history, search, support
 from programs.models import (
     Citation,
+    CostItem,
     Document,
     Module,
     Program,
@@ -39,8 +40,10 @@ def refuse_texts_that_drop_cited_sentences(sender, instance, raw=False, **kwargs
 @receiver(post_save, sender=Program)
 @receiver(post_save, sender=Module)
 @receiver(post_save, sender=Citation)
+@receiver(post_save, sender=CostItem)
 @receiver(post_delete, sender=Module)
 @receiver(post_delete, sender=Citation)
+@receiver(post_delete, sender=CostItem)
 def check_support(sender, instance, raw=False, **kwargs):
     """A published program stays supported by its citations on every write (issue #20)."""
     if not raw:
@@ -135,6 +138,16 @@ def recount_courses(sender, instance, raw=False, **kwargs):
         Program.objects.filter(pk=program.pk).update(total_weeks_value=program.total_weeks)
         return
     program.sync_with_modules()
+
+
+@receiver(post_save, sender=CostItem)
+@receiver(post_delete, sender=CostItem)
+def keep_the_total_with_cost_items(sender, instance, raw=False, **kwargs):
+    """The stored total includes the required cost items, whichever way they change (admin
+    inlines, import, revert, loaddata): `Program.sync_with_cost_items` (issue #24)."""
+    program = Program.objects.filter(pk=instance.program_id).first()
+    if program is not None:
+        program.sync_with_cost_items()
 
 
 @receiver(pre_create_historical_record)
