@@ -292,11 +292,15 @@ def credit_certificate_cost(program) -> str | None:
 
 
 def cost_includes(program) -> str | None:
-    """What the total includes, in words: 'the program price; what it covers is not
-    published', and each required item added to it ('+ exam fee $300, required')."""
+    """What the total includes, in words: 'Includes the program price; what it covers is not
+    published', and each required item added to it ('…; plus the required exam fee $300')."""
     if program.total_cost is None:
         return None
-    parts = ["the program price; what it covers is not published"]
-    required = [i for i in program.listed_cost_items if i.required]
-    parts += [f"{i.get_kind_display().lower()} {money(i.amount, i.currency)}" for i in required]
-    return f"Includes {parts[0]}" + "".join(f"; plus {p}" for p in parts[1:])
+    required = [
+        f"the required {i.get_kind_display().lower()} {money(i.amount, i.currency)}"
+        for i in program.listed_cost_items
+        if i.required
+    ]
+    return "; plus ".join(
+        ["Includes the program price; what it covers is not published", *required]
+    )

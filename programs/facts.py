@@ -210,7 +210,7 @@ def _credit_fact(key: str, label: str, value, cites: tuple[str, ...]) -> FactSpe
 def _total_note(program: Program) -> str | None:
     """How the total is made up, and what it includes (issue #24)."""
     parts = [display.cost_basis(program), display.cost_includes(program)]
-    return "; ".join(p for p in parts if p) or None
+    return ". ".join(p for p in parts if p) or None
 
 
 def _modules(program: Program) -> str | None:
