@@ -292,7 +292,7 @@ class TextRule:
 
 _CREDIT_PHRASE = re.compile(
     rf"(?:\b(?P<approx>{'|'.join(_APPROXIMATE)})\s+)?(?:up to\s+)?(?P<low>\b{_NUMBER}\b)"
-    r"(?:\s+(?!Category\b)[A-Za-z.™]+){0,4}?\s+(?:credits?|contact\s+hours?|CME\s+hours?)\b",
+    r"(?:\s+[A-Za-z.™]+){0,4}?\s+(?:credits?|contact\s+hours?|CME\s+hours?)\b",
     re.IGNORECASE,
 )
 _CREDIT_CATEGORY = re.compile(r"\bCategory\s+[12]\b", re.IGNORECASE)
