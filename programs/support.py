@@ -291,11 +291,10 @@ class TextRule:
 
 
 _CREDIT_PHRASE = re.compile(
-    rf"(?:\b(?P<approx>{'|'.join(_APPROXIMATE)})\s+)?(?:up to\s+)?(?P<low>\b{_NUMBER}\b)"
-    r"(?:\s+[A-Za-z.™]+){0,4}?\s+(?:credits?|contact\s+hours?|CME\s+hours?)\b",
+    rf"(?:\b(?P<approx>{'|'.join(_APPROXIMATE)})\s+)?(?<!Category )(?P<low>\b{_NUMBER}\b)"
+    r"(?:\s+(?:Category\s+[12]\b|[A-Za-z.]+)){0,4}?\s+(?:credits?|contact\s+hours?|CME\s+hours?)\b",
     re.IGNORECASE,
 )
-_CREDIT_CATEGORY = re.compile(r"\bCategory\s+[12]\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -304,9 +303,8 @@ class CreditAmountRule(NumberRule):
     PRA Category 1 Credits™", "15 contact hours"); "Category 1" names a kind, not an amount."""
 
     def stated(self, citation) -> list[tuple[Decimal, Decimal, Quantity]]:
-        sentence = _CREDIT_CATEGORY.sub("Category", citation.quote)
         found = []
-        for match in _CREDIT_PHRASE.finditer(sentence):
+        for match in _CREDIT_PHRASE.finditer(citation.quote):
             number = _number(match["low"])
             found.append(
                 (number, number, Quantity(number, number, "credit", bool(match["approx"]), match[0]))
