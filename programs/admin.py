@@ -523,11 +523,7 @@ class ProgramAdmin(CatalogueAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("modules", "citations__document")
-        )
+        return super().get_queryset(request).prefetch_related("modules", "citations__document")
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason") or None

@@ -284,8 +284,8 @@ def _counts(filterset: ProgramFilterSet) -> dict[str, int]:
         flags["not_kept_unpublished"] = _flag(~unpublished)
         counts["matched"] = [*every, "not_kept_unpublished"]
         counts["unpublished"] = [*every, "kept_unpublished"]
-    for name, field in SHOWN_ONCE_KNOWN.items():
-        flags[f"known_{name}"] = _flag(Q(**{f"{field}__isnull": False}))
+    for name, fact in SHOWN_ONCE_KNOWN.items():
+        flags[f"known_{name}"] = _flag(Q(**{f"{fact}__isnull": False}))
         counts[f"known_{name}"] = [f"known_{name}"]
     for name in FACETS:
         others = [f"f_{other}" for other in parts if other != name]

@@ -177,9 +177,37 @@ def weeks_at_pace(program, weekly_hours: Decimal | None) -> str | None:
 
 
 def total_cost_derivation(program) -> str | None:
-    if program.total_cost is None or program.price_basis != "per_course":
+    if program.total_cost is None:
         return None
-    return "Derived from the price per course × the number of courses"
+    per_course = program.price_basis == "per_course"
+    items = bool(program.required_items_value)
+    by_course = "Derived from the price per course × the number of courses"
+    if per_course and items:
+        return f"{by_course}, plus the required cost items"
+    if per_course:
+        return by_course
+    if items:
+        return "Derived from the price plus the required cost items"
+    return None
+
+
+def cost_parts(program) -> str | None:
+    """A derived total's parts, for a card: '3 courses × about $1,600', '$2,990 + exam fee
+    $300' (issue #20, #24); None for a published whole-program price."""
+    if total_cost_derivation(program) is None:
+        return None
+    if program.price_basis == "per_course":
+        base = cost_basis(program)
+    else:
+        base = money(
+            program.base_cost, program.price_currency, approximate=program.price_is_approximate
+        )
+    required = [
+        f"{i.get_kind_display().lower()} {money(i.amount, i.currency)}"
+        for i in program.listed_cost_items
+        if i.required
+    ]
+    return " + ".join([base, *required])
 
 
 def duration_derivation(program) -> str | None:
@@ -285,10 +313,13 @@ def cost_items(program) -> str | None:
 def credit_certificate_cost(program) -> str | None:
     """What the credit certificate costs, from the program's cost items of that kind."""
     items = [i for i in program.listed_cost_items if i.kind == "credit_certificate"]
-    return "; ".join(
-        f"{money(i.amount, i.currency)} ({'required' if i.required else 'optional'})"
-        for i in items
-    ) or None
+    return (
+        "; ".join(
+            f"{money(i.amount, i.currency)} ({'required' if i.required else 'optional'})"
+            for i in items
+        )
+        or None
+    )
 
 
 def cost_includes(program) -> str | None:

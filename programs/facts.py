@@ -403,9 +403,7 @@ QUESTIONS: dict[str, str] = {
 def questions_for(facts: list[Fact]) -> list[str]:
     """The ask-the-provider checklist: one question per fact that is not published (of those
     that apply: a CME credit's parts only where the sources give CME credit)."""
-    return [
-        QUESTIONS[f.key] for f in facts if f.applies and f.value is None and f.key in QUESTIONS
-    ]
+    return [QUESTIONS[f.key] for f in facts if f.applies and f.value is None and f.key in QUESTIONS]
 
 
 def citations_by_field(program: Program, *, superseded: bool = False) -> dict[str, list[Citation]]:
@@ -446,9 +444,7 @@ def facts_for(program: Program) -> list[Fact]:
 
 def group_facts(facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
     """The facts that apply to the program, under their groups, for its page."""
-    return [
-        (group, [f for f in facts if f.spec.group == group and f.applies]) for group in GROUPS
-    ]
+    return [(group, [f for f in facts if f.spec.group == group and f.applies]) for group in GROUPS]
 
 
 def _unique(citations: list[Citation]) -> list[Citation]:

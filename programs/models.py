@@ -1341,7 +1341,13 @@ class Citation(CatalogueModel):
         ("Assessment", ("assessment_type", "exam")),
         (
             "CME",
-            ("cme_credit", "credit_type", "credit_amount", "credit_accreditor", "counts_toward_moc"),
+            (
+                "cme_credit",
+                "credit_type",
+                "credit_amount",
+                "credit_accreditor",
+                "counts_toward_moc",
+            ),
         ),
         ("Framework and recognition", ("framework", "recognition_note")),
         ("Validity", ("validity_months",)),

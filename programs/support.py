@@ -306,9 +306,8 @@ class CreditAmountRule(NumberRule):
         found = []
         for match in _CREDIT_PHRASE.finditer(citation.quote):
             number = _number(match["low"])
-            found.append(
-                (number, number, Quantity(number, number, "credit", bool(match["approx"]), match[0]))
-            )
+            said = Quantity(number, number, "credit", bool(match["approx"]), match[0])
+            found.append((number, number, said))
         return found
 
 
@@ -367,12 +366,13 @@ class CostItemRule:
                     f"{', '.join(f'“{w}”' for w in kind_words[:2])}). Choose the kind it "
                     "names, or “Other”."
                 )
-        if not any(_says(c.quote, REQUIRED_WORDS[bool(item.required)]) for c in stating):
+        words = REQUIRED_WORDS[bool(item.required)]
+        if not any(_says(c.quote, words) for c in stating):
             said = "required" if item.required else "optional"
+            listed = ", ".join(f"“{w}”" for w in words[:2])
             return (
                 f"The cited sentence does not say the {item.get_kind_display().lower()} is "
-                f"{said} (in words such as {', '.join(f'“{w}”' for w in REQUIRED_WORDS[bool(item.required)][:2])}). "
-                "Tick or untick “required” as it says."
+                f"{said} (in words such as {listed}). Tick or untick “required” as it says."
             )
         return None
 
@@ -562,7 +562,9 @@ PROGRAM_RULES = (
         },
         _label("counts_toward_moc"),
     ),
-    TextRule("moc_boards", "boards", ("counts_toward_moc",), _text("moc_boards"), must_contain=True),
+    TextRule(
+        "moc_boards", "boards", ("counts_toward_moc",), _text("moc_boards"), must_contain=True
+    ),
     ChoiceRule(
         "framework",
         "framework alignment",

@@ -123,11 +123,7 @@ def test_the_compare_table_has_no_credit_rows_without_a_cme_program(client, cata
 
 
 def test_the_exports_give_stanfords_cme_wording(client, catalog):
-    rows = list(
-        csv.DictReader(
-            io.StringIO(_content(client.get(reverse("programs:export_csv"))))
-        )
-    )
+    rows = list(csv.DictReader(io.StringIO(_content(client.get(reverse("programs:export_csv"))))))
     by_slug = {row["slug"]: row for row in rows}
     assert by_slug[STANFORD]["cme_credit: as shown"] == STANFORD_CME
     assert by_slug[JHU]["cme_credit: as shown"] == ""
@@ -225,7 +221,11 @@ def test_a_credit_amount_the_sentence_does_not_give_is_refused_beside_the_field(
 def test_an_accreditor_the_sentence_does_not_name_is_refused(staff_client, catalog):
     stanford = Program.objects.get(slug=STANFORD)
     response = _add_credit_detail(
-        staff_client, stanford, credit_type="ama_pra_1", credit_amount="12", credit_accreditor="ACCME"
+        staff_client,
+        stanford,
+        credit_type="ama_pra_1",
+        credit_amount="12",
+        credit_accreditor="ACCME",
     )
     assert response.status_code == 200
     assert "credit_accreditor" in response.context["adminform"].form.errors
