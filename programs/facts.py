@@ -377,6 +377,8 @@ FACTS: tuple[FactSpec, ...] = (
 
 QUESTIONS: dict[str, str] = {
     "total_cost": "What does the whole program cost, including any exam or certificate fees?",
+    "cost_items": "What does the price cover (tuition, exam fee, membership, CME certificate), "
+    "and which parts are required?",
     "duration": "How long does it take from the start to the credential?",
     "weekly_hours": "How many hours a week does it take?",
     "format": "Is it self-paced, or a cohort with fixed start dates?",
@@ -403,7 +405,10 @@ QUESTIONS: dict[str, str] = {
 def questions_for(facts: list[Fact]) -> list[str]:
     """The ask-the-provider checklist: one question per fact that is not published (of those
     that apply: a CME credit's parts only where the sources give CME credit)."""
-    return [QUESTIONS[f.key] for f in facts if f.applies and f.value is None and f.key in QUESTIONS]
+    unknown = {f.key for f in facts if f.applies and f.value is None and f.key in QUESTIONS}
+    if "total_cost" in unknown:
+        unknown.discard("cost_items")  # the question about the whole cost asks it already
+    return [QUESTIONS[f.key] for f in facts if f.key in unknown]
 
 
 def citations_by_field(program: Program, *, superseded: bool = False) -> dict[str, list[Citation]]:
