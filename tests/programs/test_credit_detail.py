@@ -281,3 +281,37 @@ def test_citation_fields_for_credit_sit_under_cme():
         "counts_toward_moc",
     )
     assert set(Citation.Field.values) >= set(groups["CME"])
+
+
+def test_an_editor_records_maintenance_of_certification_with_its_boards(
+    staff_client, client, catalog
+):
+    stanford = Program.objects.get(slug=STANFORD)
+    sentence = "Completing the specialization earns ABIM Maintenance of Certification points."
+    changes = cite_in_form(stanford, "counts_toward_moc", sentence)
+    changes |= {"counts_toward_moc": "true", "moc_boards": "ABIM"}
+    response = browser_post(staff_client, change_url(stanford), "program_form", changes)
+    assert response.status_code == 302, form_errors(response)
+    page = _page(client, stanford.get_absolute_url())
+    assert _fact(page, "counts_toward_moc") == "Yes (ABIM)"
+    assert "maintenance of certification" not in _ask(page, STANFORD)
+
+
+def test_boards_the_sentence_does_not_name_are_refused(staff_client, catalog):
+    stanford = Program.objects.get(slug=STANFORD)
+    sentence = "Completing the specialization earns ABIM Maintenance of Certification points."
+    changes = cite_in_form(stanford, "counts_toward_moc", sentence)
+    changes |= {"counts_toward_moc": "true", "moc_boards": "ABP"}
+    response = browser_post(staff_client, change_url(stanford), "program_form", changes)
+    assert response.status_code == 200
+    assert "moc_boards" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("junk", ["junk", "\x00", "<b>x</b>", "9" * 400, "ama_pra_1\x1f"])
+def test_a_junk_credit_type_gets_a_message_not_an_error(client, catalog, junk):
+    response = client.get(reverse("programs:list"), {"credit": junk})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    warning = page.select_one(".filters .message--warning")
+    assert warning is not None and "CME credit type" in warning.get_text()
+    assert len(page.select("article.program-card")) == 6  # the junk filters nothing out
