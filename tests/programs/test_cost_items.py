@@ -233,7 +233,6 @@ def test_an_optional_item_is_shown_but_not_added_to_the_total(staff_client, clie
 
 def test_a_credit_certificate_item_is_the_cme_certificate_cost(staff_client, client, catalog):
     harvard = Program.objects.get(slug=HARVARD)
-    harvard.cme_credit = None  # the sources give Harvard no CME: nothing to show
     sentence = "A CME certificate is available for an optional fee of $50."
     response = _add_item(
         staff_client, harvard, sentence, kind="credit_certificate", amount="50", required=False
