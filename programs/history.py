@@ -398,7 +398,11 @@ def _derived_changes(old, new) -> list[Change]:
     changes = []
     cost = (display.total_cost(_priced(old)), display.total_cost(_priced(new)))
     per_course = Program.PriceBasis.PER_COURSE in (old.price_basis, new.price_basis)
-    if cost[0] != cost[1] and per_course:  # otherwise the total is the price, shown above
+    items = (getattr(old, "required_items_value", None) or 0) != (
+        getattr(new, "required_items_value", None) or 0
+    )
+    # Otherwise the total is the price, shown above.
+    if cost[0] != cost[1] and (per_course or items):
         changes.append(Change("Total cost (derived)", *(c or display.NOT_PUBLISHED for c in cost)))
     weeks = (old.total_weeks_value, new.total_weeks_value)
     if weeks[0] != weeks[1] and old.duration_weeks == new.duration_weeks:
@@ -420,6 +424,7 @@ def _priced(record) -> Program:
     return Program(
         **{name: getattr(record, name) for name in _PRICE_FIELDS},
         course_count=record.course_count,
+        required_items_value=getattr(record, "required_items_value", None) or 0,
     )
 
 

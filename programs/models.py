@@ -746,8 +746,6 @@ class Program(CatalogueModel):
         bases=[Revisioned],
         m2m_fields=[topics],
         excluded_fields=[
-            "cost_items_value",
-            "required_items_value",
             "total_cost_value",
             "weekly_hours_value",
             "search_text",
@@ -923,18 +921,24 @@ class Program(CatalogueModel):
         if changed:
             self.save(update_fields=changed)
 
-    def sync_with_cost_items(self) -> None:
-        """After any cost item write: the stored sum of required items follows (issue #24).
-        Called from programs/signals.py, so every write path (admin inlines, import, loaddata)
-        keeps it; `total_cost_value` adds it to the price in the database."""
+    def sync_with_cost_items(self, *, raw: bool = False) -> None:
+        """After any cost item write: the stored sum of required items and the stored copy
+        follow (issue #24). Called from programs/signals.py, so every write path (admin
+        inlines, import, revert, loaddata) keeps them; `total_cost_value` adds the sum to the
+        price in the database. Saved with a history record, so the change log shows the new
+        total (loaddata, `raw`, writes none, as for modules)."""
         items = list(CostItem.objects.filter(program_id=self.pk).order_by(*CostItem.SHOWN_ORDER))
         listed = [item.as_listed() for item in items]
         required = sum((item.amount for item in items if item.required), Decimal(0))
-        Program.objects.filter(pk=self.pk).update(
-            required_items_value=required, cost_items_value=listed
-        )
+        changed = (self.required_items_value, self.cost_items_value) != (required, listed)
         self.required_items_value, self.cost_items_value = required, listed
         self.__dict__.pop("listed_cost_items", None)
+        if raw:
+            Program.objects.filter(pk=self.pk).update(
+                required_items_value=required, cost_items_value=listed
+            )
+        elif changed:
+            self.save(update_fields=["required_items_value", "cost_items_value"])
 
     @functools.cached_property
     def listed_cost_items(self) -> list["CostItem"]:

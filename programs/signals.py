@@ -147,7 +147,7 @@ def keep_the_total_with_cost_items(sender, instance, raw=False, **kwargs):
     inlines, import, revert, loaddata): `Program.sync_with_cost_items` (issue #24)."""
     program = Program.objects.filter(pk=instance.program_id).first()
     if program is not None:
-        program.sync_with_cost_items()
+        program.sync_with_cost_items(raw=raw)
 
 
 @receiver(pre_create_historical_record)

@@ -322,12 +322,14 @@ def test_a_loaded_cost_item_is_in_the_stored_total(catalog, tmp_path):
 def test_the_detail_page_with_cost_items_keeps_its_queries(
     client, catalog, extra, django_assert_num_queries
 ):
-    """The cost items are read with the program (its stored copy): the same six queries as a
-    program without any (tests/programs/test_pages.py), at any catalogue size."""
+    """The cost items are read with the program (its stored copy), no query of their own: the
+    six queries of a program page (tests/programs/test_pages.py) and the three of its change
+    log, which now holds the new total (records, their previous versions, their parts), at
+    any catalogue size."""
     jhu = Program.objects.get(slug=JHU)
     _cited_item(jhu, EXAM_FEE, kind="exam_fee", amount=Decimal(300), required=True)
     grow(6 + extra)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         response = client.get(jhu.get_absolute_url())
     assert "Exam fee: $300 (required)" in response.content.decode()
 
@@ -396,3 +398,15 @@ class StoredTotalWithCostItems(TestCase):
         assert [i.as_listed() for i in program.listed_cost_items] == [
             i.as_listed() for i in rows.order_by(*CostItem.SHOWN_ORDER)
         ]
+
+
+def test_the_change_log_shows_the_total_a_required_item_moved(staff_client, client, catalog):
+    jhu = Program.objects.get(slug=JHU)
+    response = _add_item(staff_client, jhu, EXAM_FEE, kind="exam_fee", amount="300", required=True)
+    assert response.status_code == 302, form_errors(response)
+    page = _page(client, reverse("programs:changes"), program=JHU)
+    rows = [
+        tuple(cell.get_text(strip=True) for cell in row.find_all(["th", "td"]))
+        for row in page.select("tr.change__row")
+    ]
+    assert ("Total cost (derived)", "$2,990", "$3,290") in rows
