@@ -144,7 +144,10 @@ def recount_courses(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=CostItem)
 def keep_the_total_with_cost_items(sender, instance, raw=False, **kwargs):
     """The stored total includes the required cost items, whichever way they change (admin
-    inlines, import, revert, loaddata): `Program.sync_with_cost_items` (issue #24)."""
+    inlines, import, revert, loaddata): `Program.sync_with_cost_items` (issue #24). Not for
+    a program being deleted: its last version keeps its items, for a restore."""
+    if support.is_being_deleted(instance.program_id):
+        return
     program = Program.objects.filter(pk=instance.program_id).first()
     if program is not None:
         program.sync_with_cost_items(raw=raw)

@@ -767,6 +767,11 @@ def mark_deleting(program_id: int) -> None:
     _deleting.set(_deleting.get() | {program_id})
 
 
+def is_being_deleted(program_id: int | None) -> bool:
+    """True while a program's parts are deleted on its way out (`mark_deleting`)."""
+    return program_id in _deleting.get()
+
+
 def forget_deleting(program_id: int) -> None:
     """Once deleted (and so checked no more): a restored program is checked again."""
     _deleting.set(_deleting.get() - {program_id})

@@ -410,3 +410,17 @@ def test_the_change_log_shows_the_total_a_required_item_moved(staff_client, clie
         for row in page.select("tr.change__row")
     ]
     assert ("Total cost (derived)", "$2,990", "$3,290") in rows
+
+
+def test_a_deleted_program_is_restored_with_its_cost_items_and_total(catalog):
+    from programs import history
+
+    jhu = Program.objects.get(slug=JHU)
+    _cited_item(jhu, EXAM_FEE, kind="exam_fee", amount=Decimal(300), required=True)
+    program_id = jhu.pk
+    jhu.delete()
+    restored = history.restore_program(program_id)
+    assert [item.shown for item in restored.cost_items.all()] == ["Exam fee: $300 (required)"]
+    restored = Program.objects.get(pk=program_id)
+    assert restored.total_cost_value == Decimal("3290") == restored.total_cost
+    assert [item.shown for item in restored.listed_cost_items] == ["Exam fee: $300 (required)"]
