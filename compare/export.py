@@ -89,6 +89,21 @@ def _program(program: Program) -> dict:
         "weekly_hours_max": _number(program.weekly_hours_max),
         "assessment_type": program.assessment_type,
         "cme_credit": program.cme_credit,
+        "credit_type": program.credit_type,
+        "credit_amount": _number(program.credit_amount),
+        "credit_accreditor": program.credit_accreditor,
+        "counts_toward_moc": program.counts_toward_moc,
+        "moc_boards": program.moc_boards,
+        "cost_items": [
+            {
+                "kind": item.kind,
+                "amount": _number(item.amount),
+                "currency": item.currency,
+                "required": item.required,
+                "note": item.note,
+            }
+            for item in program.listed_cost_items
+        ],
         "framework": program.framework,
         "exam_questions": program.exam_questions,
         "exam_minutes": program.exam_minutes,

@@ -132,9 +132,14 @@ def _fact_rows(programs: list[Program]) -> dict[str, list[Row]]:
     per_program = [{fact.key: fact for fact in facts.facts_for(p)} for p in programs]
     grouped: dict[str, list[Row]] = {}
     for spec in facts.FACTS:
+        if not any(program_facts[spec.key].applies for program_facts in per_program):
+            continue  # a CME credit's parts, when no program compared gives CME credit
         cells = []
         for program, program_facts in zip(programs, per_program, strict=True):
             fact = program_facts[spec.key]
+            if not fact.applies:
+                cells.append(Cell(value=None, empty_text=spec.not_applicable(program)))
+                continue
             cells.append(
                 Cell(
                     value=fact.value,

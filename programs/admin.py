@@ -25,6 +25,7 @@ from programs import display, history, reports, support, text
 from programs.models import (
     Citation,
     Cohort,
+    CostItem,
     Document,
     LinkCheck,
     Module,
@@ -128,6 +129,14 @@ class ModuleFormSet(BaseInlineFormSet):
         self.instance._proposed = {**getattr(self.instance, "_proposed", {}), "modules": self}
 
 
+class CostItemFormSet(BaseInlineFormSet):
+    """Hands the cost items as they would be saved to the citations' check (CitationFormSet)."""
+
+    def clean(self):
+        super().clean()
+        self.instance._proposed = {**getattr(self.instance, "_proposed", {}), "cost_items": self}
+
+
 class CitationFormSet(BaseInlineFormSet):
     """The last inline validated: checks that every fact of the program, as this save would leave
     it, is supported by the citations as they would be saved (programs/support.py). A problem is
@@ -138,6 +147,7 @@ class CitationFormSet(BaseInlineFormSet):
         program = self.instance
         proposed = getattr(program, "_proposed", {})
         form, modules = proposed.get("form"), proposed.get("modules")
+        items = proposed.get("cost_items")
         if form is None or any(not f.is_valid() for f in self.forms):
             return
         for citation_form in self.forms:
@@ -147,13 +157,16 @@ class CitationFormSet(BaseInlineFormSet):
             citation_form.instance.affirms = str(value) if ticked else None
         if modules is not None and not modules.is_valid():
             return
-        reason_needed = self._ask_for_a_reason(form, modules)
+        if items is not None and not items.is_valid():
+            return
+        reason_needed = self._ask_for_a_reason(form, modules, items)
         topics = form.cleaned_data.get("topics") if "topics" in form.cleaned_data else []
         found = support.problems(
             program,
             citations=_kept(self),
             modules=_kept(modules) if modules is not None else list(program.modules.all()),
             topics=list(topics or []),
+            cost_items=_kept(items) if items is not None else list(program.cost_items.all()),
         )
         program._support_problems = found
         if not found or program.status != Program.Status.PUBLISHED:
@@ -168,6 +181,8 @@ class CitationFormSet(BaseInlineFormSet):
                 by_position[problem.module].add_error(problem.field, problem.message)
             elif problem.field == "modules" and modules is not None:
                 modules._non_form_errors.append(problem.message)
+            elif problem.field == "cost_items" and items is not None:
+                items._non_form_errors.append(problem.message)
             elif problem.field in form.fields:
                 form.add_error(problem.field, problem.message)
             else:
@@ -179,13 +194,14 @@ class CitationFormSet(BaseInlineFormSet):
             code="unsupported",
         )
 
-    def _ask_for_a_reason(self, form, modules) -> bool:
+    def _ask_for_a_reason(self, form, modules, items=None) -> bool:
         """An edit of a program's facts says why, for the public change log (issue #20): True
         (with the message beside the reason) when one is needed and missing."""
         if self.instance.pk is None or form.cleaned_data.get("change_reason"):
             return False
         facts = set(form.changed_data) - {"last_verified", "status", "change_reason"}
-        if facts or self.has_changed() or (modules is not None and modules.has_changed()):
+        parts = [part for part in (modules, items) if part is not None]
+        if facts or self.has_changed() or any(part.has_changed() for part in parts):
             form.add_error(
                 "change_reason",
                 "Say in a few words why these facts changed: it is shown with the change in the "
@@ -201,6 +217,18 @@ class ModuleInline(SafeTextBoxes, admin.TabularInline):
     formfield_overrides = _COMPACT_TEXT
     extra = 0
     ordering = ["position"]
+
+
+class CostItemInline(SafeTextBoxes, admin.TabularInline):
+    """What the price covers (issue #24): each item cited under "Cost items"; a required item
+    is added to the total."""
+
+    model = CostItem
+    formset = CostItemFormSet
+    formfield_overrides = _COMPACT_TEXT
+    extra = 0
+    fields = ["kind", "amount", "currency", "required", "note"]
+    verbose_name_plural = "cost items (what the price covers; cite each under “Cost items”)"
 
 
 class RoleFitInline(SafeTextBoxes, admin.StackedInline):
@@ -269,7 +297,14 @@ class CitationForm(forms.ModelForm):
 
 
 def _citation_value(program, field: str):
-    """The value of the program fact a citation field names (what a tick affirms)."""
+    """The value of the program fact a citation field names (what a tick affirms); None for
+    a field that names no single stored value (modules, topics, cost items)."""
+    try:
+        model_field = Program._meta.get_field(field)
+    except Exception:
+        return None
+    if not model_field.concrete or model_field.many_to_many:
+        return None
     return getattr(program, field, None)
 
 
@@ -468,6 +503,7 @@ class ProgramAdmin(CatalogueAdmin):
         "credential_kind",
         "format",
         "cme_credit",
+        "credit_type",
         "framework",
         LinkCheckFilter,
     ]
@@ -476,14 +512,16 @@ class ProgramAdmin(CatalogueAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["provider", "topics"]
     actions = ["mark_verified_today"]
-    inlines = [ModuleInline, CohortInline, RoleFitInline, CitationInline]
+    inlines = [ModuleInline, CostItemInline, CohortInline, RoleFitInline, CitationInline]
     history_list_display = ["revert_with_parts"]
 
-    cost_sources = _sources("price", "course_count")
+    cost_sources = _sources("price", "course_count", "cost_items")
     time_sources = _sources("duration_weeks", "weekly_hours", "modules")
     format_sources = _sources("format", "platform")
     assessment_sources = _sources("assessment_type", "exam", "credential_kind")
-    cme_sources = _sources("cme_credit")
+    cme_sources = _sources(
+        "cme_credit", "credit_type", "credit_amount", "credit_accreditor", "counts_toward_moc"
+    )
     framework_sources = _sources("framework", "recognition_note")
     validity_sources = _sources("validity_months")
     who_sources = _sources("prerequisites", "best_for", "trade_offs", "topics", "source_note")
@@ -532,8 +570,8 @@ class ProgramAdmin(CatalogueAdmin):
                     "total_cost_display",
                     "cost_sources",
                 ],
-                "description": "The total is derived, never typed. With modules listed, the "
-                "number of courses is their number.",
+                "description": "The total is derived, never typed: the price plus the required "
+                "cost items (below). With modules listed, the number of courses is their number.",
             },
         ),
         (
@@ -564,7 +602,19 @@ class ProgramAdmin(CatalogueAdmin):
                 ]
             },
         ),
-        ("CME", {"fields": ["cme_credit", "cme_sources"]}),
+        (
+            "CME",
+            {
+                "fields": [
+                    ("cme_credit", "credit_type", "credit_amount"),
+                    "credit_accreditor",
+                    ("counts_toward_moc", "moc_boards"),
+                    "cme_sources",
+                ],
+                "description": "Credit details only for a program with CME credit (Yes); each "
+                "needs a cited sentence. The credit certificate's cost is a cost item (below).",
+            },
+        ),
         (
             "Framework and recognition",
             {

@@ -28,7 +28,10 @@ from programs.filters import ProgramFilterSet
 from programs.models import Program, RoleFit, family_ids, load_for_listing
 
 PAGE_SIZE = 25
-FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
+FACETS = ("role", "assessment", "cme", "credit", "format", "framework", "provider_kind")
+SHOWN_ONCE_KNOWN: dict[str, str] = {"credit": "credit_type"}
+"""Facets offered only once some published program publishes the fact (issue #24: no program's
+credit type is published yet, and a filter of empty options would only mislead)."""
 
 
 @dataclass
@@ -281,6 +284,9 @@ def _counts(filterset: ProgramFilterSet) -> dict[str, int]:
         flags["not_kept_unpublished"] = _flag(~unpublished)
         counts["matched"] = [*every, "not_kept_unpublished"]
         counts["unpublished"] = [*every, "kept_unpublished"]
+    for name, fact in SHOWN_ONCE_KNOWN.items():
+        flags[f"known_{name}"] = _flag(Q(**{f"{fact}__isnull": False}))
+        counts[f"known_{name}"] = [f"known_{name}"]
     for name in FACETS:
         others = [f"f_{other}" for other in parts if other != name]
         for i, (value, _label) in enumerate(filterset.form.fields[name].choices):
@@ -322,6 +328,8 @@ def _facets(filterset: ProgramFilterSet, counts: dict[str, int]) -> list[Facet]:
     facets = []
     for name in FACETS:
         selected = _selected(filterset, name)
+        if name in SHOWN_ONCE_KNOWN and not counts[f"known_{name}"] and not selected:
+            continue
         field = filterset.form.fields[name]
         options = [
             Option(

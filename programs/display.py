@@ -179,9 +179,37 @@ def weeks_at_pace(program, weekly_hours: Decimal | None) -> str | None:
 
 
 def total_cost_derivation(program) -> str | None:
-    if program.total_cost is None or program.price_basis != "per_course":
+    if program.total_cost is None:
         return None
-    return "Derived from the price per course × the number of courses"
+    per_course = program.price_basis == "per_course"
+    items = bool(program.required_items_value)
+    by_course = "Derived from the price per course × the number of courses"
+    if per_course and items:
+        return f"{by_course}, plus the required cost items"
+    if per_course:
+        return by_course
+    if items:
+        return "Derived from the price plus the required cost items"
+    return None
+
+
+def cost_parts(program) -> str | None:
+    """A derived total's parts, for a card: '3 courses × about $1,600', '$2,990 + exam fee
+    $300' (issue #20, #24); None for a published whole-program price."""
+    if total_cost_derivation(program) is None:
+        return None
+    if program.price_basis == "per_course":
+        base = cost_basis(program)
+    else:
+        base = money(
+            program.base_cost, program.price_currency, approximate=program.price_is_approximate
+        )
+    required = [
+        f"{i.get_kind_display().lower()} {money(i.amount, i.currency)}"
+        for i in program.listed_cost_items
+        if i.required
+    ]
+    return " + ".join([base, *required])
 
 
 def duration_derivation(program) -> str | None:
@@ -259,3 +287,93 @@ def enrolment(program, today=None) -> str | None:
     if len(following) > 1:
         parts.append("later starts: " + ", ".join(day(c.start_date) for c in following[1:]))
     return "; ".join(parts) or None
+# Continuing-education credit and what the price covers (issue #24) -------------------------
+
+
+def _listed(words: list[str]) -> str:
+    """'amount, type and accreditor'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def credit_type(program) -> str | None:
+    return choice(program, "credit_type")
+
+
+def credit_amount(program) -> str | None:
+    """'12.5 credits' ('1 credit'), in the credit type's own unit for contact hours."""
+    amount = program.credit_amount
+    if amount is None:
+        return None
+    if program.credit_type == "ancc":
+        return f"{number(amount)} contact hour{'' if amount == 1 else 's'}"
+    return f"{number(amount)} credit{'' if amount == 1 else 's'}"
+
+
+def counts_toward_moc(program) -> str | None:
+    """'Yes (ABIM)', 'Yes; boards not published', 'No'."""
+    answer = yes_no(program.counts_toward_moc)
+    if answer != "Yes":
+        return answer
+    return f"Yes ({program.moc_boards})" if program.moc_boards else "Yes; boards not published"
+
+
+def cme_credit(program) -> str | None:
+    """The CME row: 'Yes — amount, type and accreditor not published' when the sources say only
+    that it carries CME; what is known of the credit when an editor has entered it
+    ('Yes — 12 credits, AMA PRA Category 1 Credit™, accredited by ACCME')."""
+    answer = yes_no(program.cme_credit)
+    if answer != "Yes":
+        return answer
+    known = [
+        credit_amount(program),
+        credit_type(program),
+        f"accredited by {program.credit_accreditor}" if program.credit_accreditor else None,
+    ]
+    missing = [
+        name
+        for name, value in zip(("amount", "type", "accreditor"), known, strict=True)
+        if value is None
+    ]
+    parts = [part for part in known if part]
+    if missing:
+        parts.append(f"{_listed(missing)} not published")
+    return f"Yes — {', '.join(parts)}"
+
+
+def cost_item(item) -> str:
+    """'Exam fee: $300 (required)'."""
+    return item.shown
+
+
+def cost_items(program) -> str | None:
+    """The program's cost items, required first: 'Exam fee: $300 (required); Membership: $95
+    (optional)'; None when the sources give none (what the price covers is not published)."""
+    items = program.listed_cost_items
+    return "; ".join(cost_item(item) for item in items) or None
+
+
+def credit_certificate_cost(program) -> str | None:
+    """What the credit certificate costs, from the program's cost items of that kind."""
+    items = [i for i in program.listed_cost_items if i.kind == "credit_certificate"]
+    return (
+        "; ".join(
+            f"{money(i.amount, i.currency)} ({'required' if i.required else 'optional'})"
+            for i in items
+        )
+        or None
+    )
+
+
+def cost_includes(program) -> str | None:
+    """What the total includes, in words: 'Includes the program price; what it covers is not
+    published', and each required item added to it ('…; plus the required exam fee $300')."""
+    if program.total_cost is None:
+        return None
+    required = [
+        f"the required {i.get_kind_display().lower()} {money(i.amount, i.currency)}"
+        for i in program.listed_cost_items
+        if i.required
+    ]
+    return "; plus ".join(
+        ["Includes the program price; what it covers is not published", *required]
+    )

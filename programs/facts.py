@@ -40,6 +40,11 @@ class FactSpec:
     sources: Callable[[Program], list] | None = None
     """The sentences behind a known value where they are not the citations of `cites`: a
     cohort's dates are backed by the cohort's own sentence (issue #24)."""
+    applies: Callable[[Program], bool] = lambda program: True
+    """Whether the fact can be asked of this program at all: a CME credit's type only of a
+    program with CME credit. Pages leave out what does not apply (`Fact.applies`)."""
+    not_applicable: Callable[[Program], str] = lambda program: display.NOT_PUBLISHED
+    """What a comparison cell says for a program the fact does not apply to."""
 
 
 _HEDGES = ("typically", "often", "may", "tend to", "likely")
@@ -123,6 +128,7 @@ class Fact:
     """Superseded citations, each with the value its sentence gave: "earlier: $2,990"."""
     derived_from: str | None = None
     badge: str | None = None
+    applies: bool = True
 
     @property
     def label(self) -> str:
@@ -186,6 +192,33 @@ def _topics(program: Program) -> str | None:
     return ", ".join(names) if names else None
 
 
+def _has_cme(program: Program) -> bool:
+    return program.cme_credit is True
+
+
+def _no_cme_words(program: Program) -> str:
+    return "No CME credit" if program.cme_credit is False else "CME credit not published"
+
+
+def _credit_fact(key: str, label: str, value, cites: tuple[str, ...]) -> FactSpec:
+    """One part of a program's CME credit (issue #24): asked only of a program with CME."""
+    return FactSpec(
+        key,
+        label,
+        ASSESSMENT,
+        value,
+        cites,
+        applies=_has_cme,
+        not_applicable=_no_cme_words,
+    )
+
+
+def _total_note(program: Program) -> str | None:
+    """How the total is made up, and what it includes (issue #24)."""
+    parts = [display.cost_basis(program), display.cost_includes(program)]
+    return ". ".join(p for p in parts if p) or None
+
+
 def _modules(program: Program) -> str | None:
     parts = []
     for module in program.modules.all():
@@ -217,10 +250,17 @@ FACTS: tuple[FactSpec, ...] = (
         "Total cost",
         COST_TIME,
         display.total_cost,
-        ("price", "course_count"),
-        note=display.cost_basis,
+        ("price", "course_count", "cost_items"),
+        note=_total_note,
         number=lambda p: p.total_cost,
         derived_from=display.total_cost_derivation,
+    ),
+    FactSpec(
+        "cost_items",
+        "What the price covers",
+        COST_TIME,
+        display.cost_items,
+        ("cost_items",),
     ),
     FactSpec(
         "duration",
@@ -305,8 +345,28 @@ FACTS: tuple[FactSpec, ...] = (
         "cme_credit",
         "CME credit",
         ASSESSMENT,
-        lambda p: display.yes_no(p.cme_credit),
-        ("cme_credit",),
+        display.cme_credit,
+        ("cme_credit", "credit_type", "credit_amount", "credit_accreditor"),
+    ),
+    _credit_fact("credit_type", "CME credit type", display.credit_type, ("credit_type",)),
+    _credit_fact("credit_amount", "CME credits", display.credit_amount, ("credit_amount",)),
+    _credit_fact(
+        "credit_accreditor",
+        "CME accrediting body",
+        lambda p: p.credit_accreditor,
+        ("credit_accreditor",),
+    ),
+    _credit_fact(
+        "counts_toward_moc",
+        "Counts toward maintenance of certification",
+        display.counts_toward_moc,
+        ("counts_toward_moc",),
+    ),
+    _credit_fact(
+        "credit_certificate_cost",
+        "CME certificate cost",
+        display.credit_certificate_cost,
+        ("cost_items",),
     ),
     FactSpec(
         "framework",
@@ -357,6 +417,8 @@ FACTS: tuple[FactSpec, ...] = (
 
 QUESTIONS: dict[str, str] = {
     "total_cost": "What does the whole program cost, including any exam or certificate fees?",
+    "cost_items": "What does the price cover (tuition, exam fee, membership, CME certificate), "
+    "and which parts are required?",
     "duration": "How long does it take from the start to the credential?",
     "weekly_hours": "How many hours a week does it take?",
     "format": "Is it self-paced, or a cohort with fixed start dates?",
@@ -367,6 +429,12 @@ QUESTIONS: dict[str, str] = {
     "proctoring": "Is the exam proctored?",
     "exam": "What does the exam involve (questions, time allowed, pass mark)?",
     "cme_credit": "Does it carry CME credit, and how many credits?",
+    "credit_amount": "How many credits does it carry?",
+    "credit_type": "What type of credit is it (AMA PRA Category 1 Credit™, ANCC contact hours)?",
+    "credit_accreditor": "Which body accredits the credit?",
+    "counts_toward_moc": "Does it count toward a board's maintenance of certification? Which "
+    "boards?",
+    "credit_certificate_cost": "Does the CME certificate cost extra? How much?",
     "framework": "Is the credential aligned with an external competency framework? Which one?",
     "validity": "How long is the credential valid, and how is it renewed?",
     "prerequisites": "What are the prerequisites?",
@@ -377,8 +445,12 @@ QUESTIONS: dict[str, str] = {
 
 
 def questions_for(facts: list[Fact]) -> list[str]:
-    """The ask-the-provider checklist: one question per fact that is not published."""
-    return [QUESTIONS[f.key] for f in facts if f.value is None and f.key in QUESTIONS]
+    """The ask-the-provider checklist: one question per fact that is not published (of those
+    that apply: a CME credit's parts only where the sources give CME credit)."""
+    unknown = {f.key for f in facts if f.applies and f.value is None and f.key in QUESTIONS}
+    if "total_cost" in unknown:
+        unknown.discard("cost_items")  # the question about the whole cost asks it already
+    return [QUESTIONS[f.key] for f in facts if f.key in unknown]
 
 
 def citations_by_field(program: Program, *, superseded: bool = False) -> dict[str, list[Citation]]:
@@ -417,13 +489,15 @@ def facts_for(program: Program) -> list[Fact]:
                 derived_from=spec.derived_from(program) if value is not None else None,
                 badge=spec.badge(program) if value is not None else None,
                 settled=not citations or any(settles(c, program) for c in citations),
+                applies=spec.applies(program),
             )
         )
     return facts
 
 
 def group_facts(facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
-    return [(group, [f for f in facts if f.spec.group == group]) for group in GROUPS]
+    """The facts that apply to the program, under their groups, for its page."""
+    return [(group, [f for f in facts if f.spec.group == group and f.applies]) for group in GROUPS]
 
 
 def _unique(citations: list[Citation]) -> list[Citation]:

@@ -112,6 +112,12 @@ class ProgramFilterSet(django_filters.FilterSet):
         choices=[("yes", "Yes"), ("no", "No"), (NOT_PUBLISHED_VALUE, display.NOT_PUBLISHED)],
         empty_label="Any",
     )
+    credit = FacetFilter(
+        field_name="credit_type",
+        label="CME credit type",
+        choices=Program.CreditType.choices,
+        help_text="Offered on the list page once any program's credit type is published.",
+    )
     format = FacetFilter(
         field_name="format", label="Format", choices=_with_unknown(Program.Format.choices)
     )

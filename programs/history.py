@@ -23,6 +23,7 @@ from programs import display, support
 from programs.models import (
     Citation,
     Cohort,
+    CostItem,
     Document,
     HistoricalProgram_topics,
     Module,
@@ -43,8 +44,9 @@ CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
     RoleFit,
     Citation,
     Cohort,
+    CostItem,
 )
-PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation, Cohort)
+PROGRAM_PARTS: tuple[type[models.Model], ...] = (Module, RoleFit, Citation, Cohort, CostItem)
 SEED_REVISION = "seed"
 SEED_REASON = "Loaded from the seed catalogue"
 
@@ -212,6 +214,8 @@ _HIDDEN = {
     "slug",
     "provider",
     "total_cost_value",
+    "required_items_value",
+    "cost_items_value",
     "weekly_hours_value",
     "total_weeks_value",
     "search_document",
@@ -401,7 +405,11 @@ def _derived_changes(old, new) -> list[Change]:
     changes = []
     cost = (display.total_cost(_priced(old)), display.total_cost(_priced(new)))
     per_course = Program.PriceBasis.PER_COURSE in (old.price_basis, new.price_basis)
-    if cost[0] != cost[1] and per_course:  # otherwise the total is the price, shown above
+    items = (getattr(old, "required_items_value", None) or 0) != (
+        getattr(new, "required_items_value", None) or 0
+    )
+    # Otherwise the total is the price, shown above.
+    if cost[0] != cost[1] and (per_course or items):
         changes.append(Change("Total cost (derived)", *(c or display.NOT_PUBLISHED for c in cost)))
     weeks = (old.total_weeks_value, new.total_weeks_value)
     if weeks[0] != weeks[1] and old.duration_weeks == new.duration_weeks:
@@ -423,6 +431,7 @@ def _priced(record) -> Program:
     return Program(
         **{name: getattr(record, name) for name in _PRICE_FIELDS},
         course_count=record.course_count,
+        required_items_value=getattr(record, "required_items_value", None) or 0,
     )
 
 
@@ -490,6 +499,7 @@ def part_changes(program_records) -> dict[int, list[Change]]:
         Citation: _citation_changes,
         RoleFit: _role_fit_changes,
         Cohort: _cohort_changes,
+        CostItem: _cost_item_changes,
     }
     for model, words in describe.items():
         records = model.history.filter(revision__in=revisions).order_by(
@@ -539,6 +549,15 @@ def _citation_changes(citation) -> list[Change]:
     return _diff(citation.previous, citation, CITATION_FIELDS, prefix=f"{name} · ")
 
 
+def _cost_item_changes(item) -> list[Change]:
+    name = "Cost item"
+    if item.history_type == "+" or item.previous is None:
+        return [Change(label=name, old="—", new=f"added: {item.instance.shown}")]
+    if item.history_type == "-":
+        return [Change(label=name, old=item.instance.shown, new="removed")]
+    return [Change(label=name, old=item.previous.instance.shown, new=item.instance.shown)]
+
+
 def _role_fit_changes(fit) -> list[Change]:
     name = f"Role fit for {fit.role.name if fit.role else '?'}"
     if fit.history_type == "+" or fit.previous is None:
@@ -566,6 +585,8 @@ def part_labels(model, objs) -> list[str]:
         return [f"{obj.role}: {obj.words}" for obj in objs]
     if model is Cohort:
         return [f"Starts {display.day(obj.start_date)}: “{obj.quote}”" for obj in objs]
+    if model is CostItem:
+        return [obj.shown for obj in objs]
     return [
         f"{obj.get_field_display()}{' (superseded)' if obj.superseded else ''}: “{obj.quote}”"
         for obj in objs

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from programs import display, output_safety
 from programs.facts import Fact, facts_for
-from programs.models import Citation, Program, RoleFit
+from programs.models import Citation, CostItem, Program, RoleFit
 
 SCHEMA_CONTEXT = "https://schema.org"
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
@@ -58,12 +58,19 @@ CTDL_TYPE = {
 }
 
 CTDL_COST_TYPE = {
-    Program.PriceBasis.PROGRAM: "costType:Tuition",
-    Program.PriceBasis.PER_COURSE: "costType:Tuition",
     Program.PriceBasis.PER_EXAM: "costType:StandaloneAssessment",
 }
-"""Tuition ("cost for teaching and instruction"), not AggregateCost ("sum of direct costs"): the
-sources give a program's price, not whether exam or certificate fees come on top of it."""
+"""A program's price has a CTDL cost type only where its basis says what it is (an exam's
+price). A whole-program or per-course price is not labelled Tuition: the sources do not say
+what it covers (issue #24), so its CostProfile has no `directCostType`."""
+
+CTDL_ITEM_COST_TYPE = {
+    CostItem.Kind.TUITION: "costType:Tuition",
+    CostItem.Kind.EXAM_FEE: "costType:StandaloneAssessment",
+}
+"""A cost item's CTDL cost type (credreg.net/ctdl/terms/CostType), only where a concept means
+its kind. Membership, a credit certificate and "other" have none in the scheme (its nearest,
+ProgramSpecificFee or GraduationFee, would say more than the source), so they go untyped."""
 
 CREDENTIAL_FACTS = (
     "credential_kind",
@@ -325,18 +332,36 @@ def ctid(slug: str) -> str:
 
 
 def _ctdl_cost(program: Program, facts: dict[str, Fact]) -> list[dict] | None:
-    total = program.total_cost
-    if total is None:
-        return None
-    return [
-        {
-            "@type": "ceterms:CostProfile",
-            "ceterms:price": _number(total),
-            "ceterms:currency": program.price_currency,
-            "ceterms:description": _lang(_statement(facts, ("total_cost",))),
-            "ceterms:directCostType": _concept(CTDL_COST_TYPE[program.price_basis]),
-        }
-    ]
+    """The price, then each cost item, as CostProfiles; a cost type only where it is known."""
+    profiles = []
+    price = program.base_cost
+    if price is not None:
+        kind = CTDL_COST_TYPE.get(program.price_basis)
+        profiles.append(
+            _known(
+                {
+                    "@type": "ceterms:CostProfile",
+                    "ceterms:price": _number(price),
+                    "ceterms:currency": program.price_currency,
+                    "ceterms:description": _lang(_statement(facts, ("total_cost",))),
+                    "ceterms:directCostType": _concept(kind) if kind else None,
+                }
+            )
+        )
+    for item in program.listed_cost_items:
+        kind = CTDL_ITEM_COST_TYPE.get(item.kind)
+        profiles.append(
+            _known(
+                {
+                    "@type": "ceterms:CostProfile",
+                    "ceterms:price": _number(item.amount),
+                    "ceterms:currency": item.currency,
+                    "ceterms:description": _lang(item.shown),
+                    "ceterms:directCostType": _concept(kind) if kind else None,
+                }
+            )
+        )
+    return profiles or None
 
 
 def _ctdl_duration(program: Program, facts: dict[str, Fact]) -> list[dict] | None:

@@ -593,6 +593,15 @@ class Program(CatalogueModel):
         PER_COURSE = "per_course", "Per course"
         PER_EXAM = "per_exam", "Per exam"
 
+    class CreditType(models.TextChoices):
+        AMA_PRA_1 = "ama_pra_1", "AMA PRA Category 1 Credit™"
+        ANCC = "ancc", "ANCC contact hours"
+        OTHER = "other", "Other"
+
+    CREDIT_DETAILS = ("credit_type", "credit_amount", "credit_accreditor", "counts_toward_moc")
+    """What a program's continuing-education credit is, beyond its having one (issue #24):
+    each is known only when `cme_credit` is Yes."""
+
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="programs")
     status = models.CharField(
         max_length=20,
@@ -616,6 +625,35 @@ class Program(CatalogueModel):
     )
     is_proctored = models.BooleanField("proctored", null=True, blank=True)
     cme_credit = models.BooleanField("CME credit", null=True, blank=True)
+    credit_type = models.CharField(
+        "credit type", max_length=20, choices=CreditType.choices, null=True, blank=True
+    )
+    credit_amount = models.DecimalField(
+        "credits",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="How many credits (or contact hours) the program carries, e.g. 12.5.",
+    )
+    credit_accreditor = models.CharField(
+        "accrediting body",
+        max_length=200,
+        null=True,
+        blank=True,
+        help_text="Who accredits the credit, as the source names it, e.g. ACCME.",
+    )
+    counts_toward_moc = models.BooleanField(
+        "counts toward maintenance of certification", null=True, blank=True
+    )
+    moc_boards = models.CharField(
+        "boards",
+        max_length=300,
+        null=True,
+        blank=True,
+        help_text="Which boards' maintenance of certification it counts toward, as the source "
+        "names them, e.g. ABIM.",
+    )
     framework = models.CharField(
         "framework alignment", max_length=30, choices=Framework.choices, null=True, blank=True
     )
@@ -679,14 +717,39 @@ class Program(CatalogueModel):
 
     # Derived figures stored for filtering and sorting at scale (issue #11). Each has one
     # definition: the generated columns below are computed by the database from this row; the
-    # total weeks (which sums modules) is kept by `save()` and `sync_with_modules()`.
+    # total weeks (which sums modules) is kept by `save()` and `sync_with_modules()`, and the
+    # required cost items' sum by `sync_with_cost_items()` (issue #24).
+    required_items_value = models.DecimalField(
+        "required cost items",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
+        editable=False,
+        help_text="The sum of the program's required cost items (`CostItem.required`).",
+    )
+    cost_items_value = models.JSONField(
+        "cost items as shown",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The program's cost items, as pages show them (`listed_cost_items`).",
+    )
+    """A copy of the cost items kept with the program (`sync_with_cost_items`), read in the
+    program's own query, so no page or export pays a query for them (as the footer is kept
+    with the catalogue version)."""
     total_cost_value = models.GeneratedField(
-        expression=Case(
-            When(
-                price_basis="per_course",
-                then=ExpressionWrapper(F("price_amount") * F("course_count"), output_field=MONEY),
-            ),
-            default=F("price_amount"),
+        expression=ExpressionWrapper(
+            Case(
+                When(
+                    price_basis="per_course",
+                    then=ExpressionWrapper(
+                        F("price_amount") * F("course_count"), output_field=MONEY
+                    ),
+                ),
+                default=F("price_amount"),
+                output_field=MONEY,
+            )
+            + F("required_items_value"),
             output_field=MONEY,
         ),
         output_field=MONEY,
@@ -739,6 +802,7 @@ class Program(CatalogueModel):
             models.Index(fields=["format"], name="program_format_idx"),
             models.Index(fields=["framework"], name="program_framework_idx"),
             models.Index(fields=["cme_credit"], name="program_cme_idx"),
+            models.Index(fields=["credit_type"], name="program_credit_type_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -804,7 +868,14 @@ class Program(CatalogueModel):
                 name="program_validity_positive",
                 violation_error_message="Validity must be at least 1 month.",
             ),
+            models.CheckConstraint(
+                condition=Q(credit_amount__gt=0),
+                name="program_credit_amount_positive",
+                violation_error_message="The number of credits must be more than 0.",
+            ),
             *_not_blank(
+                "credit_accreditor",
+                "moc_boards",
                 "summary",
                 "platform",
                 "format_note",
@@ -845,6 +916,17 @@ class Program(CatalogueModel):
             errors["course_count"] = "Per-course pricing needs the number of courses."
         if self.price_currency:
             self.price_currency = self.price_currency.strip().upper()
+        if self.cme_credit is not True:
+            for name in (*self.CREDIT_DETAILS, "moc_boards"):
+                if getattr(self, name) not in (None, ""):
+                    errors[name] = (
+                        "Only a program with CME credit (Yes) has credit details: set CME "
+                        "credit to Yes, or leave this empty."
+                    )
+        if self.moc_boards and self.counts_toward_moc is not True:
+            errors["moc_boards"] = (
+                "Name boards only when it counts toward maintenance of certification (Yes)."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -878,9 +960,33 @@ class Program(CatalogueModel):
         if changed:
             self.save(update_fields=changed)
 
+    def sync_with_cost_items(self, *, raw: bool = False) -> None:
+        """After any cost item write: the stored sum of required items and the stored copy
+        follow (issue #24). Called from programs/signals.py, so every write path (admin
+        inlines, import, revert, loaddata) keeps them; `total_cost_value` adds the sum to the
+        price in the database. Saved with a history record, so the change log shows the new
+        total (loaddata, `raw`, writes none, as for modules)."""
+        items = list(CostItem.objects.filter(program_id=self.pk).order_by(*CostItem.SHOWN_ORDER))
+        listed = [item.as_listed() for item in items]
+        required = sum((item.amount for item in items if item.required), Decimal(0))
+        changed = (self.required_items_value, self.cost_items_value) != (required, listed)
+        self.required_items_value, self.cost_items_value = required, listed
+        self.__dict__.pop("listed_cost_items", None)
+        if raw:
+            Program.objects.filter(pk=self.pk).update(
+                required_items_value=required, cost_items_value=listed
+            )
+        elif changed:
+            self.save(update_fields=["required_items_value", "cost_items_value"])
+
+    @functools.cached_property
+    def listed_cost_items(self) -> list["CostItem"]:
+        """The cost items as pages show them, required first, from the stored copy."""
+        return [CostItem.from_listed(self, data) for data in self.cost_items_value or []]
+
     @property
-    def total_cost(self) -> Decimal | None:
-        """The whole program's cost, derived from price and basis; None when not published."""
+    def base_cost(self) -> Decimal | None:
+        """The program's price, derived from price and basis; None when not published."""
         if self.price_amount is None:
             return None
         if self.price_basis == self.PriceBasis.PER_COURSE:
@@ -888,6 +994,15 @@ class Program(CatalogueModel):
                 return None
             return self.price_amount * self.course_count
         return self.price_amount
+
+    @property
+    def total_cost(self) -> Decimal | None:
+        """The whole program's cost: its price plus its required cost items (issue #24); None
+        when the price is not published. The same rule in SQL: `total_cost_value`."""
+        base = self.base_cost
+        if base is None:
+            return None
+        return base + (self.required_items_value or Decimal(0))
 
     @property
     def total_weeks(self) -> Decimal | None:
@@ -1019,6 +1134,111 @@ class Module(CatalogueModel):
                     "module that price or leave it empty, so the module and the total agree."
                 }
             )
+
+
+class CostItem(CatalogueModel):
+    """One part of what a program costs, as a source names it (issue #24): tuition, an exam
+    fee, a membership, a credit certificate. A required item is part of the total; an optional
+    one is shown beside it. Each is supported by a "Cost items" citation whose sentence states
+    its amount and names its kind (programs/support.py), like a module's figures."""
+
+    class Kind(models.TextChoices):
+        TUITION = "tuition", "Tuition"
+        EXAM_FEE = "exam_fee", "Exam fee"
+        MEMBERSHIP = "membership", "Membership"
+        CREDIT_CERTIFICATE = "credit_certificate", "Credit certificate"
+        OTHER = "other", "Other"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cost_items")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code, e.g. USD.")
+    required = models.BooleanField(
+        default=False,
+        help_text="Every reader pays it: added to the total. Leave unticked for an optional "
+        "item (shown beside the total, never in it).",
+    )
+    note = models.CharField(
+        max_length=300, null=True, blank=True, help_text="What the source says it covers."
+    )
+
+    history = HistoricalRecords(bases=[Revisioned])
+
+    SHOWN_ORDER = ("-required", "kind", "pk")
+
+    class Meta:
+        ordering = ["program", "-required", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="costitem_amount_not_negative",
+                violation_error_message="A cost item cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="costitem_currency_iso",
+                violation_error_message="The currency must be a three-letter ISO code such as USD.",
+            ),
+            *_not_blank("note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({'required' if self.required else 'optional'})"
+
+    def save(self, *args, **kwargs):
+        with support.deferred():  # the stored total follows, then the check
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with support.deferred():
+            return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        """A required item is added to the price: it must be in the price's currency."""
+        super().clean()
+        if self.currency:
+            self.currency = self.currency.strip().upper()
+        try:
+            program = self.program
+        except Program.DoesNotExist:
+            return
+        if self.required and program.price_currency and self.currency != program.price_currency:
+            raise ValidationError(
+                {
+                    "currency": f"The program is priced in {program.price_currency}: a required "
+                    "item in another currency cannot be added to its total."
+                }
+            )
+
+    def as_listed(self) -> dict:
+        """This item in the program's stored copy (`Program.cost_items_value`)."""
+        return {
+            "pk": self.pk,
+            "kind": self.kind,
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "required": self.required,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_listed(cls, program: Program, data: dict) -> "CostItem":
+        item = cls(
+            pk=data["pk"],
+            kind=data["kind"],
+            amount=Decimal(data["amount"]),
+            currency=data["currency"],
+            required=data["required"],
+            note=data["note"],
+        )
+        item.program_id = program.pk
+        return item
+
+    @property
+    def shown(self) -> str:
+        """'Exam fee: $300 (required)'."""
+        money = display.money(self.amount, self.currency)
+        return f"{self.get_kind_display()}: {money} ({'required' if self.required else 'optional'})"
 
 
 class RoleFit(CatalogueModel):
@@ -1159,6 +1379,7 @@ class Citation(CatalogueModel):
         CREDENTIAL_KIND = "credential_kind", "Credential kind"
         PRICE = "price", "Price"
         COURSES = "course_count", "Number of courses"
+        COST_ITEMS = "cost_items", "Cost items"
         DURATION = "duration_weeks", "Duration"
         WEEKLY_HOURS = "weekly_hours", "Weekly hours"
         MODULES = "modules", "Modules"
@@ -1167,6 +1388,10 @@ class Citation(CatalogueModel):
         ASSESSMENT = "assessment_type", "Assessment"
         EXAM = "exam", "Exam"
         CME = "cme_credit", "CME credit"
+        CREDIT_TYPE = "credit_type", "Credit type"
+        CREDIT_AMOUNT = "credit_amount", "Credits"
+        CREDIT_ACCREDITOR = "credit_accreditor", "Accrediting body"
+        CREDIT_MOC = "counts_toward_moc", "Maintenance of certification"
         FRAMEWORK = "framework", "Framework alignment"
         RECOGNITION = "recognition_note", "Recognition"
         VALIDITY = "validity_months", "Validity"
@@ -1179,11 +1404,20 @@ class Citation(CatalogueModel):
 
     FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("About", ("provider", "summary", "credential_kind")),
-        ("Cost", ("price", "course_count")),
+        ("Cost", ("price", "course_count", "cost_items")),
         ("Duration and weekly hours", ("duration_weeks", "weekly_hours", "modules")),
         ("Format", ("format", "platform")),
         ("Assessment", ("assessment_type", "exam")),
-        ("CME", ("cme_credit",)),
+        (
+            "CME",
+            (
+                "cme_credit",
+                "credit_type",
+                "credit_amount",
+                "credit_accreditor",
+                "counts_toward_moc",
+            ),
+        ),
         ("Framework and recognition", ("framework", "recognition_note")),
         ("Validity", ("validity_months",)),
         ("Who it is for", ("prerequisites", "best_for", "trade_offs", "topics", "source_note")),

@@ -12,6 +12,7 @@ from programs import history, search, support
 from programs.models import (
     Citation,
     Cohort,
+    CostItem,
     Document,
     Module,
     Program,
@@ -41,8 +42,10 @@ def refuse_texts_that_drop_cited_sentences(sender, instance, raw=False, **kwargs
 @receiver(post_save, sender=Program)
 @receiver(post_save, sender=Module)
 @receiver(post_save, sender=Citation)
+@receiver(post_save, sender=CostItem)
 @receiver(post_delete, sender=Module)
 @receiver(post_delete, sender=Citation)
+@receiver(post_delete, sender=CostItem)
 def check_support(sender, instance, raw=False, **kwargs):
     """A published program stays supported by its citations on every write (issue #20)."""
     if not raw:
@@ -137,6 +140,19 @@ def recount_courses(sender, instance, raw=False, **kwargs):
         Program.objects.filter(pk=program.pk).update(total_weeks_value=program.total_weeks)
         return
     program.sync_with_modules()
+
+
+@receiver(post_save, sender=CostItem)
+@receiver(post_delete, sender=CostItem)
+def keep_the_total_with_cost_items(sender, instance, raw=False, **kwargs):
+    """The stored total includes the required cost items, whichever way they change (admin
+    inlines, import, revert, loaddata): `Program.sync_with_cost_items` (issue #24). Not for
+    a program being deleted: its last version keeps its items, for a restore."""
+    if support.is_being_deleted(instance.program_id):
+        return
+    program = Program.objects.filter(pk=instance.program_id).first()
+    if program is not None:
+        program.sync_with_cost_items(raw=raw)
 
 
 @receiver(pre_create_historical_record)

@@ -56,6 +56,7 @@ _UNITS = {
     "module": "course", "modules": "course", "course": "course", "courses": "course",
     "question": "question", "questions": "question", "item": "question", "items": "question",
     "correct": "mark", "answers": "mark", "points": "mark", "percent": "mark", "%": "mark",
+    "credit": "credit", "credits": "credit",
 }  # fmt: skip
 
 
@@ -160,6 +161,7 @@ class Evidence:
     topics: list
     words: dict[tuple[str, str], tuple[str, ...]] = dataclass_field(default_factory=dict)
     """Editors' words for choices (`SupportWord`), by (field, value)."""
+    cost_items: list = dataclass_field(default_factory=list)
 
     def citations(self, fields: Iterable[str]) -> list:
         return [c for f in fields for c in self.cited.get(f, [])]
@@ -321,6 +323,96 @@ class TextRule:
         )
 
 
+_CREDIT_PHRASE = re.compile(
+    rf"(?:\b(?P<approx>{'|'.join(_APPROXIMATE)})\s+)?(?<!Category )(?P<low>\b{_NUMBER}\b)"
+    r"(?:\s+(?:Category\s+[12]\b|[A-Za-z.]+)){0,4}?\s+(?:credits?|contact\s+hours?|CME\s+hours?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CreditAmountRule(NumberRule):
+    """How many credits: a number the sentence gives as credits or contact hours ("12.5 AMA
+    PRA Category 1 Credits™", "15 contact hours"); "Category 1" names a kind, not an amount."""
+
+    def stated(self, citation) -> list[tuple[Decimal, Decimal, Quantity]]:
+        found = []
+        for match in _CREDIT_PHRASE.finditer(citation.quote):
+            number = _number(match["low"])
+            said = Quantity(number, number, "credit", bool(match["approx"]), match[0])
+            found.append((number, number, said))
+        return found
+
+
+COST_ITEM_WORDS: dict[str, tuple[str, ...]] = {
+    "tuition": ("tuition",),
+    "exam_fee": ("exam fee", "exam", "examination", "assessment fee"),
+    "membership": ("membership", "member", "members"),
+    "credit_certificate": ("certificate", "CME credit", "credit"),
+    "other": (),
+}
+"""The words a sentence uses for each kind of cost item (matched whole, case aside)."""
+
+REQUIRED_WORDS: dict[bool, tuple[str, ...]] = {
+    True: ("required", "requires", "must", "mandatory", "plus", "in addition", "includes"),
+    False: ("optional", "optionally", "if you want", "extra", "additional", "may"),
+}
+"""The words that say a cost item is required, or optional."""
+
+
+def _says(sentence: str, words: Iterable[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(w)}\b", sentence, re.I) for w in words)
+
+
+@dataclass(frozen=True)
+class CostItemRule:
+    """A cost item is supported by one current "Cost items" sentence that states its amount
+    (in its currency), names its kind and says whether it is required or optional."""
+
+    field: str = "cost_items"
+    label: str = "cost item"
+
+    def check(self, evidence: Evidence, item) -> str | None:
+        shown = item.shown
+        unit = f"money:{item.currency}"
+        fix = f"Cite the sentence that gives {shown}, or remove the item."
+        citations = evidence.citations(("cost_items",))
+        if not citations:
+            return f"No “Cost items” citation gives {shown}. {fix}"
+        stating = [
+            citation
+            for citation in citations
+            if any(
+                q.unit == unit and q.low == q.high == Decimal(item.amount)
+                for q in quantities(citation.quote)
+            )
+        ]
+        if not stating:
+            return f"No cited sentence gives {display.money(item.amount, item.currency)}. {fix}"
+        kind_words = COST_ITEM_WORDS.get(item.kind, ())
+        if kind_words:
+            stating = [c for c in stating if _says(c.quote, kind_words)]
+            if not stating:
+                return (
+                    f"The sentence that gives {display.money(item.amount, item.currency)} does "
+                    f"not call it {item.get_kind_display().lower()} (in words such as "
+                    f"{', '.join(f'“{w}”' for w in kind_words[:2])}). Choose the kind it "
+                    "names, or “Other”."
+                )
+        words = REQUIRED_WORDS[bool(item.required)]
+        if not any(_says(c.quote, words) for c in stating):
+            said = "required" if item.required else "optional"
+            listed = ", ".join(f"“{w}”" for w in words[:2])
+            return (
+                f"The cited sentence does not say the {item.get_kind_display().lower()} is "
+                f"{said} (in words such as {listed}). Tick or untick “required” as it says."
+            )
+        return None
+
+
+COST_ITEM_RULE = CostItemRule()
+
+
 def _field_label(field: str) -> str:
     from programs.models import Citation
 
@@ -347,9 +439,11 @@ def _hours(value, program) -> str:
 def _label(field: str) -> Callable[[object, object], str]:
     def shown(value, program) -> str:
         if isinstance(value, bool):
-            return {"cme_credit": "CME credit: Yes" if value else "CME credit: No"}.get(
-                field, "Proctored" if value else "Not proctored"
-            )
+            return {
+                "cme_credit": "CME credit: Yes" if value else "CME credit: No",
+                "counts_toward_moc": "Counts toward maintenance of certification: "
+                + ("Yes" if value else "No"),
+            }.get(field, "Proctored" if value else "Not proctored")
         return f"“{getattr(program, f'get_{field}_display')()}”"
 
     return shown
@@ -467,6 +561,44 @@ PROGRAM_RULES = (
         _label("cme_credit"),
     ),
     ChoiceRule(
+        "credit_type",
+        "credit type",
+        ("credit_type",),
+        {
+            "ama_pra_1": ("AMA PRA Category 1", "Category 1 Credit", "Category 1 Credits"),
+            "ancc": ("ANCC", "nursing contact hours"),
+            "other": (),
+        },
+        _label("credit_type"),
+    ),
+    CreditAmountRule(
+        "credit_amount",
+        "number of credits",
+        ("credit_amount",),
+        {"credit": _ONE},
+        lambda value, program: f"{display.number(Decimal(value))} credits",
+    ),
+    TextRule(
+        "credit_accreditor",
+        "accrediting body",
+        ("credit_accreditor",),
+        _text("credit_accreditor"),
+        must_contain=True,
+    ),
+    ChoiceRule(
+        "counts_toward_moc",
+        "maintenance of certification",
+        ("counts_toward_moc",),
+        {
+            True: ("maintenance of certification", "MOC"),
+            False: ("does not count toward", "not eligible for MOC"),
+        },
+        _label("counts_toward_moc"),
+    ),
+    TextRule(
+        "moc_boards", "boards", ("counts_toward_moc",), _text("moc_boards"), must_contain=True
+    ),
+    ChoiceRule(
         "framework",
         "framework alignment",
         ("framework",),
@@ -523,7 +655,14 @@ MODULE_RULES = (
 """Each module's own figures."""
 
 
-def problems(program, *, citations: Iterable, modules: Iterable, topics: Iterable) -> list[Problem]:
+def problems(
+    program,
+    *,
+    citations: Iterable,
+    modules: Iterable,
+    topics: Iterable,
+    cost_items: Iterable = (),
+) -> list[Problem]:
     """Every fact of the program (as it would be saved) that its current citations do not
     support; empty when all are supported."""
     cited: dict[str, list] = {}
@@ -531,7 +670,8 @@ def problems(program, *, citations: Iterable, modules: Iterable, topics: Iterabl
         if not citation.superseded:
             cited.setdefault(citation.field, []).append(citation)
     modules = sorted(modules, key=lambda module: module.position or 0)
-    evidence = Evidence(program, cited, modules, list(topics), editors_words())
+    cost_items = list(cost_items)
+    evidence = Evidence(program, cited, modules, list(topics), editors_words(), cost_items)
     found = []
     for rule in PROGRAM_RULES:
         if message := rule.check(evidence):
@@ -541,6 +681,9 @@ def problems(program, *, citations: Iterable, modules: Iterable, topics: Iterabl
         for rule in MODULE_RULES:
             if message := rule.check(evidence, module):
                 found.append(Problem(rule.field, message, module=module.position))
+    for item in cost_items:
+        if message := COST_ITEM_RULE.check(evidence, item):
+            found.append(Problem("cost_items", f"{item.shown}: {message}"))
     return found
 
 
@@ -581,6 +724,7 @@ def stored_problems(program) -> list[Problem]:
         citations=program.citations.select_related("document"),
         modules=program.modules.all(),
         topics=program.topics.all(),
+        cost_items=program.cost_items.all(),
     )
 
 
@@ -591,6 +735,8 @@ def describe(problem: Problem) -> str:
     )
     if problem.module is not None:
         label = f"module {problem.module}, {problem.field.replace('_amount', '')}"
+    elif problem.field == "cost_items":
+        label = "cost item"
     return f"{label[0].upper()}{label[1:]}: {problem.message}"
 
 
@@ -659,6 +805,11 @@ def unchecked() -> Iterator[None]:
 def mark_deleting(program_id: int) -> None:
     """A program on its way out: its parts' deletions are not checked against it."""
     _deleting.set(_deleting.get() | {program_id})
+
+
+def is_being_deleted(program_id: int | None) -> bool:
+    """True while a program's parts are deleted on its way out (`mark_deleting`)."""
+    return program_id in _deleting.get()
 
 
 def forget_deleting(program_id: int) -> None:

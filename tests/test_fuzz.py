@@ -237,6 +237,7 @@ LIST_PARAMS = {
     "role": (*ROLE_SLUGS, "unknown"),
     "assessment": (*Program.AssessmentType.values, "unknown"),
     "cme": ("yes", "no", "unknown"),
+    "credit": (*Program.CreditType.values, "unknown"),
     "format": (*Program.Format.values, "unknown"),
     "framework": (*Program.Framework.values, "unknown"),
     "provider_kind": tuple(Provider.Kind.values),

@@ -37,7 +37,7 @@ def promoted_by(program, sources):
 @register.filter
 def cost_parts(program):
     """A derived total's parts, for a card: '3 courses × about $1,600' (issue #20)."""
-    return display.cost_basis(program) if display.total_cost_derivation(program) else None
+    return display.cost_parts(program)
 
 
 @register.filter

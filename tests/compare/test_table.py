@@ -69,7 +69,9 @@ def test_rows_are_grouped_in_order(catalog):
 def test_total_cost_row_shows_basis_and_marks_the_lowest(catalog):
     row = _row(_table(HARVARD, JHU, IABAC), "total_cost")
     harvard, jhu, iabac = row.cells
-    assert harvard.value == "about $4,800" and harvard.note == "3 courses × about $1,600"
+    assert harvard.value == "about $4,800" and harvard.note == (
+        "3 courses × about $1,600. Includes the program price; what it covers is not published"
+    )
     assert jhu.value == "$2,990" and jhu.best and not harvard.best
     assert iabac.value is None and not iabac.best
     assert row.differs and row.best_label == "Lowest of 2 published costs"
@@ -162,7 +164,8 @@ def test_only_differences_keeps_a_value_published_for_some(catalog):
     table = _table("stanford-ai-in-healthcare", JHU).only_differences()
     cme = _row(table, "cme_credit")
     assert not cme.differs and cme.partly_published
-    assert [c.value for c in cme.cells] == ["Yes", None]
+    # The guide says only that it "carries CME accreditation" (issue #24).
+    assert [c.value for c in cme.cells] == ["Yes — amount, type and accreditor not published", None]
 
 
 def test_every_known_cell_keeps_its_citations(catalog):

@@ -54,7 +54,9 @@ def _modules(program: Program, *lengths, approximate=False, prices=()) -> Progra
 def test_a_per_exam_price_is_the_total_and_is_explained_as_per_exam_on_the_page(client):
     cell = _cell(client, _priced(PER_EXAM, "350"), "total_cost")
     assert cell.contents[0].strip() == "$350"
-    assert cell.find(class_="facts__note").get_text() == "$350 per exam"
+    assert cell.find(class_="facts__note").get_text() == (
+        "$350 per exam. Includes the program price; what it covers is not published"
+    )
 
 
 def test_an_approximate_per_exam_price_says_about_in_the_total_and_the_basis():

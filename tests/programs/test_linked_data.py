@@ -133,7 +133,8 @@ def test_an_approximate_price_says_about_and_whose_figure_it_is(client, catalog)
     with the page's own words for it beside the number."""
     offer = course_data(client, Program.objects.get(slug=HARVARD))["offers"]
     assert offer["description"] == (
-        "Total cost: about $4,800 (3 courses × about $1,600). "
+        "Total cost: about $4,800 (3 courses × about $1,600. Includes the program price; "
+        "what it covers is not published). "
         "Source: the 2026 guide (which promotes IABAC)."
     )
     exact = course_data(client, Program.objects.get(slug=JHU))["offers"]
@@ -348,10 +349,8 @@ def test_an_estimated_cost_only_where_the_price_is_published(client, catalog, sl
     assert cost["@type"] == "ceterms:CostProfile"
     assert Decimal(str(cost["ceterms:price"])) == program.total_cost
     assert cost["ceterms:currency"] == program.price_currency
-    assert cost["ceterms:directCostType"] == {
-        "@type": "ceterms:CredentialAlignmentObject",
-        "ceterms:targetNode": "costType:Tuition",
-    }
+    # The sources do not say what a seeded price covers: no CTDL cost type (issue #24).
+    assert "ceterms:directCostType" not in cost
 
 
 def test_the_seed_costs_and_lengths_in_ctdl(client, catalog):

@@ -207,11 +207,11 @@ def test_detail_query_count_is_flat_with_an_address(
     client, catalog, total, django_assert_num_queries
 ):
     """The catalogue version (with the footer), the program with its provider and topic
-    names, modules, role fits, citations, its change log: the block and its link add none,
+    names, modules, role fits, citations, cohorts, its change log: the block and its link add none,
     at any catalogue size."""
     grow(total)
     Program.objects.filter(slug=CEDARS).update(url="https://www.example.org/cedars")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("programs:detail", args=[CEDARS]))
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")

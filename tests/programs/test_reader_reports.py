@@ -111,20 +111,20 @@ def test_the_report_links_add_no_query_to_the_detail_page(
     client, catalog, extra, django_assert_num_queries
 ):
     """As test_pages' detail test: the catalogue version, the program, modules, role fits,
-    citations, its change log. The links are built from what the page already has, at any
+    citations, cohorts, its change log. The links are built from what the page already has, at any
     catalogue size."""
     grow(6 + extra)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("programs:detail", args=[JHU]))
     assert len(_page(response).select("a.facts__report")) == len(reports.FACT_KEYS)
 
 
 def test_the_form_page_reads_the_program_once(client, catalog, django_assert_num_queries):
-    """The program with its parts (for_detail: program, modules, role fits, citations) and the
+    """The program with its parts (for_detail: program, modules, role fits, citations, cohorts) and the
     footer's catalogue state; at any catalogue size."""
     grow(60)
     url = f"{reverse('programs:report')}?program={JHU}&fact=total_cost"
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 
