@@ -120,8 +120,8 @@ def test_the_report_links_add_no_query_to_the_detail_page(
 
 
 def test_the_form_page_reads_the_program_once(client, catalog, django_assert_num_queries):
-    """The program with its parts (for_detail: program, modules, role fits, citations, cohorts) and the
-    footer's catalogue state; at any catalogue size."""
+    """The program with its parts (for_detail: program, modules, role fits, citations,
+    cohorts) and the footer's catalogue state; at any catalogue size."""
     grow(60)
     url = f"{reverse('programs:report')}?program={JHU}&fact=total_cost"
     with django_assert_num_queries(6):
