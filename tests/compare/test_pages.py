@@ -158,7 +158,7 @@ def test_csv_export(client, catalog):
     assert 'attachment; filename="certcatalog-comparison-' in response["Content-Disposition"]
     assert response.content.startswith("\ufeff".encode()), "UTF-8 with BOM for spreadsheets"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0].startswith("A blank value means the sources do not publish it")
+    assert rows[0][:2] == ["Group", "Fact"], "the header row first, for spreadsheets"
     total = next(r for r in rows[1:] if r[1] == "Total cost")
     assert total[2:] == [
         "about $4,800",
@@ -298,8 +298,8 @@ def test_export_links_carry_the_rows_and_pace_shown(client, catalog):
 
 
 def test_csv_with_diff_holds_only_the_rows_that_differ(client, catalog):
-    every = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU]))[2:]}
-    differing = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU], diff="1"))[2:]}
+    every = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU]))[1:]}
+    differing = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU], diff="1"))[1:]}
     assert "Platform" in every and "Platform" not in differing  # published for neither
     assert "Total cost" in differing
     assert differing < every
@@ -309,7 +309,7 @@ def test_csv_keeps_non_ascii_names(client, catalog):
     from programs.models import Program
 
     Program.objects.filter(slug=JHU).update(name="KI für Ärztinnen – Grundlagen")
-    header = _csv_rows(_export(client, "csv", [HARVARD, JHU]))[1]
+    header = _csv_rows(_export(client, "csv", [HARVARD, JHU]))[0]
     assert "Johns Hopkins: KI für Ärztinnen – Grundlagen" in header
 
 
