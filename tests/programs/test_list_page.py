@@ -219,7 +219,8 @@ def test_a_budget_that_empties_the_list_names_the_near_misses(client, catalog):
     assert miss.find(class_="near-miss__gap").get_text() == "$990 over your budget"
     assert not page.find(id="near-miss-harvard-ai-in-health-care")  # $2,800 over is not near
     checkbox = miss.find("input", attrs={"name": "programs"})
-    assert checkbox["form"] == "compare-form" and page.find(id="compare-form")
+    # Ticks belong to the filter form, so they survive filter changes (issue #24).
+    assert checkbox["form"] == "filter-form" and page.find(id="filter-form")
 
 
 def test_near_misses_follow_the_other_filters(client, catalog):
