@@ -206,9 +206,22 @@ BROKEN_WORDS = """
 """
 
 
+LONG_PREREQUISITES = (
+    "No prior programming experience is required; learners are expected to bring clinical, "
+    "administrative or informatics experience from their own health system to the exercises"
+)
+
+
 def test_changes_never_break_a_word_on_a_phone(phone_page):
+    """A long new value takes most of the table's width; the short columns ("Was", "Price")
+    must still wrap between words, never inside one."""
     _edit_price(JHU, "3150")
-    _edit_price(JHU, "3290")
+    client = Client()
+    client.force_login(StaffUserFactory())
+    program = Program.objects.get(slug=JHU)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    changes = {"prerequisites": LONG_PREREQUISITES, "change_reason": "Testing a long value"}
+    assert browser_post(client, url, "program_form", changes).status_code == 302
     assert phone_page.goto("/changes/").status == 200
     cells = phone_page.locator(".change__table th, .change__table td")
     expect(cells.first).to_be_visible()
