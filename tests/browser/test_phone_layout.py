@@ -155,7 +155,9 @@ def test_ticks_survive_filter_changes_without_javascript(browser, live_server, c
         page.get_by_role("button", name="Filter").click()
         expect(page).to_have_url(re.compile(rf"programs={HARVARD}"))
         expect(page).to_have_url(re.compile(rf"programs={IABAC}"))
-        expect(page.get_by_role("checkbox", name="Compare AI in Health Care Certificate")).to_be_checked()
+        expect(
+            page.get_by_role("checkbox", name="Compare AI in Health Care Certificate")
+        ).to_be_checked()
         expect(page.locator(f"input[type=checkbox][value={IABAC}]")).to_have_count(0)
         # Clearing the filters brings IABAC back, still ticked.
         page.get_by_role("link", name="Clear all").first.click()
@@ -167,7 +169,9 @@ def test_ticks_survive_filter_changes_without_javascript(browser, live_server, c
         expect(names).to_have_count(3)
         for name in ("AI in Health Care Certificate", "AI in Healthcare Certificate Program"):
             expect(names.get_by_role("link", name=name, exact=True)).to_have_count(1)
-        expect(names.get_by_role("link", name=re.compile("^AI in healthcare cert"))).to_have_count(1)
+        expect(names.get_by_role("link", name=re.compile("^AI in healthcare cert"))).to_have_count(
+            1
+        )
     finally:
         context.close()
 
@@ -226,7 +230,10 @@ def test_changes_never_break_a_word_on_a_phone(phone_page):
     cells = phone_page.locator(".change__table th, .change__table td")
     expect(cells.first).to_be_visible()
     assert cells.count() >= 6
-    assert phone_page.evaluate(f"{BROKEN_WORDS}('.change, .change__table th, .change__table td')") == []
+    assert (
+        phone_page.evaluate(f"{BROKEN_WORDS}('.change, .change__table th, .change__table td')")
+        == []
+    )
 
 
 def test_the_header_takes_one_line_and_the_search_hint_is_whole_on_a_phone(phone_page):
