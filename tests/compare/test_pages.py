@@ -349,3 +349,26 @@ def test_the_pick_page_queries_do_not_grow(client, catalog, extra, django_assert
     with django_assert_num_queries(6):
         response = _get(client, [JHU])
     assert response.status_code == 200
+
+
+def test_every_compare_cell_names_its_program_and_fact(client, catalog):
+    """WCAG technique H43 (issue #24): with several levels of `th`, each `td` lists the ids of
+    its headers: the program's column head and the fact's row head, which names its group."""
+    page = BeautifulSoup(_get(client, ALL).content, "html.parser")
+    table = page.select_one("table.compare-table")
+    heads = {th["id"]: th for th in table.find_all("th") if th.get("id")}
+    programs = [th["id"] for th in table.select("thead th.compare-table__program")]
+    assert len(programs) == 6
+    values = [row for row in table.select("tbody tr") if row.find("th", scope="row")]
+    assert values
+    for row in values:
+        fact = row.find("th", scope="row")
+        (group,) = fact["headers"]  # BeautifulSoup reads `headers` as a list of ids
+        assert heads[group].get("scope") == "rowgroup", "the fact names its group"
+        cells = row.find_all("td")
+        assert len(cells) == 6
+        for column, cell in zip(programs, cells, strict=True):
+            assert set(cell["headers"]) == {column, fact["id"]}, fact.get_text()
+    total = table.find("th", id=values[0].find("th")["id"])
+    assert total.get_text(" ", strip=True).startswith("Total cost")
+    assert heads[total["headers"][0]].get_text(strip=True) == "Cost & time"
