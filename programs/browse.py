@@ -41,6 +41,8 @@ def ticked(params: QueryDict) -> list[str]:
     JavaScript (issue #24): slugs only, each once, in the order ticked."""
     slugs = (value for value in params.getlist("programs") if _TICKED.match(value))
     return list(dict.fromkeys(slugs))[:TICKED_MAX]
+
+
 FACETS = ("role", "assessment", "cme", "format", "framework", "provider_kind")
 
 
