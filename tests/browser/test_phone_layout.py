@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from programs.models import Program
 from tests.browser.conftest import PHONE, wait_until_scrolled
+from tests.browser.test_admin_journeys import log_in
 from tests.factories import StaffUserFactory
 from tests.forms import browser_post
 from tests.seed import ALL, HARVARD, IABAC, JHU
@@ -196,7 +197,8 @@ BROKEN_WORDS = """
         const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
         while (walker.nextNode()) {
           const node = walker.currentNode;
-          for (const match of node.textContent.matchAll(/\\S+/g)) {
+          // Words between spaces and hyphens: a line may end after "Completion-".
+          for (const match of node.textContent.matchAll(/[^\\s\\-\u2010\u2013\u2014/]+/g)) {
             const range = document.createRange();
             range.setStart(node, match.index);
             range.setEnd(node, match.index + match[0].length);
@@ -250,3 +252,23 @@ def test_the_header_takes_one_line_and_the_search_hint_is_whole_on_a_phone(phone
     expect(hint).to_be_visible()
     assert hint.evaluate("el => el.scrollWidth <= el.clientWidth")
     assert search.evaluate("el => el.getAttribute('aria-describedby')") == "home-q-help"
+
+
+@pytest.mark.parametrize("width", [390, 800])
+def test_admin_tables_never_break_a_word_on_a_phone(phone_page, staff_login, width):
+    """The editors' lists and a program's history at 390 px, and at 800 px, where the history
+    is a table again with narrow columns (issue #24): a line may end after a hyphen
+    ("Completion-" / "based"), never inside a word."""
+    phone_page.set_viewport_size({"width": width, "height": PHONE["height"]})
+    _edit_price(JHU, "3150")
+    log_in(phone_page, staff_login)
+    program = Program.objects.get(slug=JHU)
+    for url in (
+        reverse("admin:programs_program_changelist"),
+        reverse("admin:programs_citation_changelist"),
+        reverse("admin:programs_provider_changelist"),
+        reverse("admin:programs_program_history", args=[program.pk]),
+    ):
+        assert phone_page.goto(url).status == 200, url
+        expect(phone_page.locator("table td").first).to_be_visible()
+        assert phone_page.evaluate(f"{BROKEN_WORDS}('table th, table td')") == [], url
