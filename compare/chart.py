@@ -11,10 +11,11 @@ from programs.models import Program
 
 WIDTH, HEIGHT = 480, 320
 LEFT, RIGHT, TOP, BOTTOM = 96, 20, 20, 56
-LABEL_HEIGHT = 18
+LABEL_HEIGHT = 21
 """Vertical room one point label takes, in SVG units; closer labels are moved apart."""
-CHAR_WIDTH = 8.5
-"""Rough width of one label character at the chart's font size, for keeping labels inside."""
+CHAR_WIDTH = 10.5
+"""Rough width of one bold label character at the chart's largest font size (19 units on
+phones, where the chart is drawn small, site.css), for keeping labels inside."""
 
 
 @dataclass

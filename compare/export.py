@@ -12,13 +12,15 @@ def filename(extension: str, *, today: date | None = None) -> str:
     return f"certcatalog-comparison-{(today or date.today()).isoformat()}.{extension}"
 
 
-CSV_LEGEND = (
+LEGEND = (
     "A blank value means the sources do not publish it (shown as Not published on the site). "
     "Each program's second column says who says so and how sure: according to the provider, "
     "a hedge such as typically, a source's own view, about for approximate values, the "
     "year of an older source, what a derived figure is derived from, and for a role fit its "
     "caveats and the source's sentence."
 )
+"""How to read the CSV's columns: said on the comparison page beside its download link and in
+the JSON, never inside the CSV, whose first row is its header (issue #24)."""
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +53,6 @@ def to_csv(table: Table) -> str:
     out = io.StringIO()
     out.write(BOM)
     writer = SafeWriter(out)
-    writer.writerow([CSV_LEGEND])
     header = ["Group", "Fact"]
     for p in table.programs:
         name = f"{p.provider.short_name}: {p.name}"
@@ -140,6 +141,7 @@ def to_json(table: Table, *, url: str) -> dict:
             "Unknown values are null: the sources do not publish them. 'stated_by' says who says "
             "so and how sure. Confirm with providers."
         ),
+        "csv_legend": LEGEND,
         "programs": [_program(p) for p in table.programs],
         "rows": [
             {

@@ -97,6 +97,7 @@ def compare(request, *, template="compare/compare.html", summary=False):
             "query": query,
             "canonical_query": f"{query}&diff=1" if only_differences else query,
             "export_query": _export_query(query, only_differences, weekly_hours),
+            "csv_legend": export.LEGEND,
             "removals": {
                 p.slug: _selection_query([s for s in selection.slugs if s != p.slug])
                 for p in selection.programs

@@ -4,6 +4,7 @@ A plain module: `browse(params)` takes the query string and returns everything t
 shows, in a fixed number of queries however large the catalogue is.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -28,6 +29,20 @@ from programs.filters import ProgramFilterSet
 from programs.models import Program, RoleFit, family_ids, load_for_listing
 
 PAGE_SIZE = 25
+
+TICKED_MAX = 20
+"""Ticked programs a list address carries at most; the comparison says which it leaves out."""
+_TICKED = re.compile(r"[-a-zA-Z0-9_]{1,100}\Z")
+
+
+def ticked(params: QueryDict) -> list[str]:
+    """The programs a reader has ticked to compare, carried in the address as `programs=` (the
+    comparison's own parameter) so they survive a change of filters, sort or page without
+    JavaScript (issue #24): slugs only, each once, in the order ticked."""
+    slugs = (value for value in params.getlist("programs") if _TICKED.match(value))
+    return list(dict.fromkeys(slugs))[:TICKED_MAX]
+
+
 FACETS = ("role", "assessment", "cme", "credit", "format", "framework", "provider_kind")
 SHOWN_ONCE_KNOWN: dict[str, str] = {"credit": "credit_type"}
 """Facets offered only once some published program publishes the fact (issue #24: no program's
@@ -135,6 +150,19 @@ class BrowseResult:
     relaxations: list[Relaxation] = field(default_factory=list)
     limit_names: list[str] = field(default_factory=list)
     near_misses: list[NearMiss] = field(default_factory=list)
+    ticked: list[str] = field(default_factory=list)
+
+    @property
+    def ticked_elsewhere(self) -> list[str]:
+        """Ticked programs without a checkbox on this page (filtered out, or on another page):
+        the filter form carries them as hidden fields, so they are not lost."""
+        shown = {p.slug for p in self.page.object_list} | {m.program.slug for m in self.near_misses}
+        return [slug for slug in self.ticked if slug not in shown]
+
+    @property
+    def cleared_url_query(self) -> str:
+        """The list without filters, still holding the ticks: "Clear all" keeps what is ticked."""
+        return urlencode([("programs", slug) for slug in self.ticked])
 
     @property
     def count(self) -> int:
@@ -204,6 +232,7 @@ def browse(params: QueryDict, *, path: str = "/programs/") -> BrowseResult:
         chips=_chips(filterset, params, path),
         limit_names=[ProgramFilterSet.limit_filters()[name].fact for name in limits],
         near_misses=near_misses,
+        ticked=ticked(params),
         canonical_query=canonical_query(filterset, page.number),
         export_query=canonical_query(filterset),
     )

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from programs import exports, history, linked_data, prepared, reports
 from programs import sources as sources_page
-from programs.browse import browse
+from programs.browse import browse, ticked
 from programs.caching import public_page
 from programs.facts import facts_for, group_facts, questions_for, summary_voice
 from programs.filters import ProgramFilterSet
@@ -118,8 +118,12 @@ def sources(request):
     return render(request, "programs/sources.html", {"documents": sources_page.documents()})
 
 
-@public_page(params=[*ProgramFilterSet.base_filters, "page"])
+@public_page(params=[*ProgramFilterSet.base_filters, "page", "programs", "compare"])
 def program_list(request):
+    if "compare" in request.GET:
+        # "Compare selected" submits the filter form, which holds the ticks (issue #24).
+        slugs = urlencode([("programs", slug) for slug in ticked(request.GET)])
+        return redirect(f"{reverse('compare:index')}?{slugs}")
     # Shared URLs carry only the filters in use: a submitted form's empty fields are dropped.
     kept = [(k, v) for k, values in request.GET.lists() for v in values if v.strip()]
     if len(kept) != sum(len(values) for _, values in request.GET.lists()):

@@ -53,8 +53,7 @@ def test_tick_three_compare_toggle_remove_and_download(page):
     raw = Path(download.path()).read_bytes()
     assert raw.startswith("\ufeff".encode()), "UTF-8 with BOM, so spreadsheets read accents"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][0].startswith("A blank value means the sources do not publish it")
-    assert rows[1][2:] == [
+    assert rows[0][2:] == [
         "Harvard: AI in Health Care Certificate",
         "Harvard: AI in Health Care Certificate (who says, how sure)",
         "Johns Hopkins: AI in Healthcare Certificate Program",
@@ -73,7 +72,7 @@ def test_phone_shows_two_programs_side_by_side_with_labels_above(phone_page):
             cell["x"] >= box["x"] - 1 and cell["x"] + cell["width"] <= box["x"] + box["width"] + 1
         )
     header = phone_page.locator(".compare-table thead").bounding_box()
-    assert header["height"] <= 0.25 * box["height"], "the header takes little of the box"
+    assert header["height"] <= 0.25 * 844, "the header takes little of the screen"
     label = phone_page.locator(".compare-table__label-row", has_text="Total cost")
     expect(label).to_be_visible()
     value = phone_page.locator("td", has_text="about $4,800").first
@@ -89,10 +88,13 @@ def test_phone_shows_two_programs_side_by_side_with_labels_above(phone_page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
-    scroller.evaluate("el => el.scrollTop = 400")
-    wait_until_scrolled(phone_page, "document.querySelector('.compare-scroll').scrollTop > 0")
+    # The table has no box of its own to scroll down in (issue #24): the page scrolls, and the
+    # names come along to the top of the screen.
+    assert scroller.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+    phone_page.mouse.wheel(0, 1500)
+    wait_until_scrolled(phone_page, "window.scrollY > 1000")
     first = programs.first.bounding_box()
-    assert abs(first["y"] - scroller.bounding_box()["y"]) < 2
+    assert -1 <= first["y"] <= 2
 
 
 def test_six_programs_fit_at_1280_and_names_stay_on_top(page):

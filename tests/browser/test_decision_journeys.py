@@ -42,7 +42,7 @@ def test_the_tally_stays_on_screen_while_ticking_on_a_phone(phone_page):
     assert phone_page.goto("/programs/").status == 200
     tally = phone_page.locator(".compare-tally")
     expect(tally).to_be_hidden()
-    boxes = phone_page.locator("input[name=programs][form=compare-form]")
+    boxes = phone_page.locator("input[type=checkbox][name=programs]")
     for i in range(3):
         boxes.nth(i).check()
     expect(tally).to_be_visible()

@@ -158,7 +158,7 @@ def test_csv_export(client, catalog):
     assert 'attachment; filename="certcatalog-comparison-' in response["Content-Disposition"]
     assert response.content.startswith("\ufeff".encode()), "UTF-8 with BOM for spreadsheets"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0].startswith("A blank value means the sources do not publish it")
+    assert rows[0][:2] == ["Group", "Fact"], "the header row first, for spreadsheets"
     total = next(r for r in rows[1:] if r[1] == "Total cost")
     assert total[2:] == [
         "about $4,800",
@@ -231,11 +231,17 @@ def test_detail_page_offers_compare_with(client, catalog):
     assert f"/compare/?programs={JHU}" in html
 
 
-@pytest.mark.parametrize("url", ["/", "/programs/", "/roles/clinicians/"])
-def test_lists_have_compare_checkboxes(client, catalog, url):
-    html = client.get(url).content.decode()
-    assert 'form="compare-form"' in html
-    assert "Compare selected" in html
+@pytest.mark.parametrize(
+    ("url", "form"),
+    # On the list the ticks belong to its filter form, so they survive filter changes (#24).
+    [("/", "compare-form"), ("/programs/", "filter-form"), ("/roles/clinicians/", "compare-form")],
+)
+def test_lists_have_compare_checkboxes(client, catalog, url, form):
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    boxes = page.select("input[type=checkbox][name=programs]")
+    assert boxes and all(box["form"] == form for box in boxes)
+    assert page.find(id=form) is not None
+    assert page.find("button", string="Compare selected") is not None
 
 
 @pytest.mark.parametrize("extra", [0, 40])
@@ -298,8 +304,8 @@ def test_export_links_carry_the_rows_and_pace_shown(client, catalog):
 
 
 def test_csv_with_diff_holds_only_the_rows_that_differ(client, catalog):
-    every = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU]))[2:]}
-    differing = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU], diff="1"))[2:]}
+    every = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU]))[1:]}
+    differing = {r[1] for r in _csv_rows(_export(client, "csv", [HARVARD, JHU], diff="1"))[1:]}
     assert "Platform" in every and "Platform" not in differing  # published for neither
     assert "Total cost" in differing
     assert differing < every
@@ -309,7 +315,7 @@ def test_csv_keeps_non_ascii_names(client, catalog):
     from programs.models import Program
 
     Program.objects.filter(slug=JHU).update(name="KI für Ärztinnen – Grundlagen")
-    header = _csv_rows(_export(client, "csv", [HARVARD, JHU]))[1]
+    header = _csv_rows(_export(client, "csv", [HARVARD, JHU]))[0]
     assert "Johns Hopkins: KI für Ärztinnen – Grundlagen" in header
 
 
@@ -344,3 +350,26 @@ def test_the_pick_page_queries_do_not_grow(client, catalog, extra, django_assert
     with django_assert_num_queries(7):
         response = _get(client, [JHU])
     assert response.status_code == 200
+
+
+def test_every_compare_cell_names_its_program_and_fact(client, catalog):
+    """WCAG technique H43 (issue #24): with several levels of `th`, each `td` lists the ids of
+    its headers: the program's column head and the fact's row head, which names its group."""
+    page = BeautifulSoup(_get(client, ALL).content, "html.parser")
+    table = page.select_one("table.compare-table")
+    heads = {th["id"]: th for th in table.find_all("th") if th.get("id")}
+    programs = [th["id"] for th in table.select("thead th.compare-table__program")]
+    assert len(programs) == 6
+    values = [row for row in table.select("tbody tr") if row.find("th", scope="row")]
+    assert values
+    for row in values:
+        fact = row.find("th", scope="row")
+        (group,) = fact["headers"]  # BeautifulSoup reads `headers` as a list of ids
+        assert heads[group].get("scope") == "rowgroup", "the fact names its group"
+        cells = row.find_all("td")
+        assert len(cells) == 6
+        for column, cell in zip(programs, cells, strict=True):
+            assert set(cell["headers"]) == {column, fact["id"]}, fact.get_text()
+    total = table.find("th", id=values[0].find("th")["id"])
+    assert total.get_text(" ", strip=True).startswith("Total cost")
+    assert heads[total["headers"][0]].get_text(strip=True) == "Cost & time"

@@ -220,7 +220,8 @@ def test_a_budget_that_empties_the_list_names_the_near_misses(client, catalog):
     assert miss.find(class_="near-miss__gap").get_text() == "$990 over your budget"
     assert not page.find(id="near-miss-harvard-ai-in-health-care")  # $2,800 over is not near
     checkbox = miss.find("input", attrs={"name": "programs"})
-    assert checkbox["form"] == "compare-form" and page.find(id="compare-form")
+    # Ticks belong to the filter form, so they survive filter changes (issue #24).
+    assert checkbox["form"] == "filter-form" and page.find(id="filter-form")
 
 
 def test_near_misses_follow_the_other_filters(client, catalog):
@@ -243,3 +244,60 @@ def test_role_pages_paginate_at_a_flat_query_count(
     html = response.content.decode()
     assert html.count('class="fit-grid__item"') == min(1 + extra, 25)
     assert ('rel="next"' in html) == bool(extra)
+
+
+# Ticked programs survive filter changes (issue #24): they live in the address as programs=.
+
+HARVARD_SLUG, IABAC_SLUG = "harvard-ai-in-health-care", "iabac-ai-in-healthcare"
+
+
+def _ticks(page: BeautifulSoup) -> tuple[set[str], list[str]]:
+    """(checked boxes, hidden ticks the filter form carries)."""
+    form = page.find(id="filter-form")
+    checked = {box["value"] for box in page.select("input[type=checkbox][name=programs][checked]")}
+    hidden = [field["value"] for field in form.select("input[type=hidden][name=programs]")]
+    return checked, hidden
+
+
+def test_ticks_in_the_address_are_checked_and_the_filtered_out_are_carried(client, catalog):
+    query = {"q": "Harvard Medical", "programs": [HARVARD_SLUG, IABAC_SLUG]}
+    page = BeautifulSoup(client.get(reverse("programs:list"), query).content, "html.parser")
+    checked, hidden = _ticks(page)
+    assert checked == {HARVARD_SLUG}, "Harvard is listed and ticked"
+    assert hidden == [IABAC_SLUG], "IABAC is filtered out, its tick kept in the form"
+    clear = page.select_one(".filters__actions a")
+    assert clear["href"] == f"/programs/?programs={HARVARD_SLUG}&programs={IABAC_SLUG}"
+
+
+def test_compare_selected_goes_to_the_comparison_of_the_ticks(client, catalog):
+    query = {"q": "", "role": "clinicians", "programs": [IABAC_SLUG, HARVARD_SLUG], "compare": "1"}
+    response = client.get(reverse("programs:list"), query)
+    assert response.status_code == 302
+    assert response["Location"] == f"/compare/?programs={IABAC_SLUG}&programs={HARVARD_SLUG}"
+
+
+@pytest.mark.parametrize(
+    "junk", ["\x00", "<script>alert(1)</script>", "x" * 5000, "9" * 400, "a\u202eb", "../etc"]
+)
+def test_junk_ticks_are_dropped_never_a_500(client, catalog, junk):
+    response = client.get(reverse("programs:list"), {"programs": [junk, HARVARD_SLUG]})
+    assert response.status_code == 200
+    assert b"<script>alert" not in response.content
+    checked, hidden = _ticks(BeautifulSoup(response.content, "html.parser"))
+    assert checked == {HARVARD_SLUG} and hidden == []
+    compare = client.get(
+        reverse("programs:list"), {"programs": [junk, HARVARD_SLUG], "compare": "1"}
+    )
+    assert compare.status_code == 302
+    assert compare["Location"] == f"/compare/?programs={HARVARD_SLUG}"
+
+
+@pytest.mark.parametrize("size", [6, 500])
+def test_ticks_add_no_query(client, catalog, size, django_assert_num_queries):
+    """Ticks are read from the address, never looked up: with a role asked (which reads the
+    page's one-module fits) the list takes LIST_QUERIES + 1 at 6 programs and at 500."""
+    grow(size)
+    query = {"role": "clinicians", "programs": [HARVARD_SLUG, IABAC_SLUG, "no-such-program"]}
+    with django_assert_num_queries(LIST_QUERIES + 1):
+        response = client.get(reverse("programs:list"), query)
+    assert response.status_code == 200
