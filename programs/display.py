@@ -287,6 +287,8 @@ def enrolment(program, today=None) -> str | None:
     if len(following) > 1:
         parts.append("later starts: " + ", ".join(day(c.start_date) for c in following[1:]))
     return "; ".join(parts) or None
+
+
 # Continuing-education credit and what the price covers (issue #24) -------------------------
 
 
