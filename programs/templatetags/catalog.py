@@ -24,6 +24,13 @@ def total_cost(program):
 
 
 @register.filter
+def cme_credit(program):
+    """The CME answer as every page words it: 'Yes — amount, type and accreditor not published'
+    (issue #24), not a bare 'Yes'."""
+    return display.cme_credit(program)
+
+
+@register.filter
 def promoted_by(program, sources):
     """The catalogue's sources that promote this program (from the footer facts, no query):
     a card says so, since their words on it are the promoter's (issue #21)."""

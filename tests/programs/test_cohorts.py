@@ -251,7 +251,11 @@ def test_an_editor_adds_a_future_and_a_past_cohort_and_only_the_future_one_shows
     assert _compare_cell(table, "Next start", 0) == display.day(future)
     assert _compare_cell(table, "Next start", 1) == NOT_PUBLISHED
     enrolment = _compare_row(table, "Enrolment").select("td")
-    assert enrolment[0].select_one(".badge--open").get_text() == "Open for enrolment"
+    # The value is the badge: "Open for enrolment" once, not a badge beside the same words.
+    assert enrolment[0].select_one(".badge--open").get_text() == (
+        f"Open for enrolment until {display.day(deadline)}"
+    )
+    assert _compare_cell(table, "Enrolment", 0).count("Open for enrolment") == 1
     assert enrolment[1].select_one(".badge--open") is None
 
     soonest = _page(staff_client, reverse("programs:list") + "?sort=next_start")

@@ -97,6 +97,22 @@ def test_stanfords_cme_row_says_what_is_not_published(client, catalog):
     assert any("carries CME accreditation" in q for q in quotes)
 
 
+def _card_cme(page: BeautifulSoup, slug: str) -> str:
+    """The CME line of a program's card on a list page."""
+    card = page.select_one(f"a#program-{slug}").find_parent("article")
+    term = next(dt for dt in card.select("dt") if dt.get_text(strip=True) == "CME credit")
+    return " ".join(term.find_next_sibling("dd").get_text(" ", strip=True).split())
+
+
+def test_the_cards_word_cme_as_the_program_page_does(client, catalog):
+    """A card's CME line is the CME row's words, not a bare 'Yes' beside a page that says the
+    amount, type and accreditor are not published."""
+    page = _page(client, reverse("programs:list"))
+    assert _card_cme(page, STANFORD) == STANFORD_CME
+    for slug in NO_CME_GIVEN:
+        assert _card_cme(page, slug) == "Not published", slug
+
+
 @pytest.mark.parametrize("slug", NO_CME_GIVEN)
 def test_programs_the_sources_give_no_cme_keep_their_cme_row(client, catalog, slug):
     page = _page(client, reverse("programs:detail", args=[slug]))
