@@ -323,13 +323,14 @@ def test_the_detail_page_with_cost_items_keeps_its_queries(
     client, catalog, extra, django_assert_num_queries
 ):
     """The cost items are read with the program (its stored copy), no query of their own: the
-    six queries of a program page (tests/programs/test_pages.py) and the three of its change
-    log, which now holds the new total (records, their previous versions, their parts), at
-    any catalogue size."""
+    seven queries of a program page (tests/programs/test_pages.py: with its cohorts) and the
+    four of its change log, which now holds the new total (records, their previous versions,
+    and the parts changed in those revisions: modules, cohorts, citations), at any catalogue
+    size."""
     jhu = Program.objects.get(slug=JHU)
     _cited_item(jhu, EXAM_FEE, kind="exam_fee", amount=Decimal(300), required=True)
     grow(6 + extra)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(jhu.get_absolute_url())
     assert "Exam fee: $300 (required)" in response.content.decode()
 
