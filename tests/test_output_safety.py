@@ -25,7 +25,7 @@ from django.test import Client
 from django.utils import timezone
 
 from programs import caching, history, search, sitemaps
-from programs.models import Citation, Cohort, Document, Module, Program, Role
+from programs.models import Citation, Cohort, CostItem, Document, Module, Program, Role
 from programs.output_safety import web_address, xml_text
 from tests import seed
 
@@ -73,10 +73,10 @@ value as the column holds, so each payload reaches every field and the pages are
 group. PostgreSQL cannot store NUL in text: there the C0 payload leaves it out, and
 `test_a_nul_in_text_is_shown_safely_or_refused_by_the_database` checks the refusal instead."""
 
-_SKIPPED_FIELDS = {"slug", "search_text", "search_stems", "price_currency"}
+_SKIPPED_FIELDS = {"slug", "search_text", "search_stems", "price_currency", "currency"}
 """Addresses (a slug is checked by its URL converter before any page is found), the derived
 search columns (`search.refresh` rebuilds them from the poisoned text), and the three-letter
-currency code, which a constraint stores only with a price."""
+currency codes (a price's and a cost item's), which hold no payload."""
 
 DOCUMENTS = 6
 """Source documents to spread payloads over (the seed has two): citations are shared out
@@ -149,6 +149,14 @@ def _poison(payloads: list[str]) -> list[int]:
             for program in Program.objects.filter(format=Program.Format.COHORT)
         ]
     )
+    # Cost items (issue #24): none in the seeds either, so each program gets an optional one
+    # (the totals stay as they were), whose note is poisoned below.
+    CostItem.objects.bulk_create(
+        [
+            CostItem(program=program, kind=CostItem.Kind.OTHER, amount=50, required=False)
+            for program in Program.objects.all()
+        ]
+    )
     for model in history.CATALOGUE_MODELS:
         fields = _text_fields(model)
         rows = list(model.objects.order_by("pk"))
@@ -157,6 +165,8 @@ def _poison(payloads: list[str]) -> list[int]:
                 setattr(obj, field.attname, value)
         model.objects.bulk_update(rows, [field.attname for field in fields])
     programs = list(Program.objects.order_by("pk"))
+    for program in programs:  # pages read a program's stored copy of its cost items
+        program.sync_with_cost_items(raw=True)
     search.refresh([p.pk for p in programs])
     # History as an edit writes it: the program changed (half of them as a correction, whose
     # reason is the entry's title), its modules changed and its citations were added, in one

@@ -86,7 +86,8 @@ def test_editor_changes_harvard_price_with_a_new_source_and_every_page_follows(p
     expect(change.locator(".change__new")).to_have_text("$1,700")
 
     assert page.goto(f"/compare/?programs={HARVARD}&programs={JHU}").status == 200
-    cost_row = page.locator("tr", has=page.locator("th", has_text=re.compile("^Total cost")))
+    label = page.locator("th.compare-table__label", has_text=re.compile("^Total cost"))
+    cost_row = page.locator("tr", has=label)
     expect(cost_row.locator("td").first).to_contain_text("about $5,100")
 
 
@@ -139,7 +140,9 @@ def test_the_change_page_fits_1280_px_and_a_few_screens(page, staff_login):
     )
     assert overflow <= 0, f"the change page scrolls sideways by {overflow}px at 1280 px"
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height <= 4 * 900 + 900, f"the change page is {height}px tall"
+    # Five screens since issue #24 added the credit detail, the cost items, the cohorts and
+    # where to go next to the change page (4,836 px for Harvard when measured).
+    assert height <= 5 * 900 + 900, f"the change page is {height}px tall"
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-program-change-1280.png", full_page=True)
 

@@ -58,3 +58,18 @@ def test_without_the_editors_group_it_says_to_migrate(monkeypatch):
         call_command("create_editor", "maria", stdout=StringIO())
     assert prompts == []
     assert not get_user_model().objects.filter(username="maria").exists()
+
+
+def test_an_editor_made_by_the_command_edits_cohorts_and_cost_items_and_reads_link_checks(
+    monkeypatch, client
+):
+    """The change page as an editor sees it: the cohort and cost item rows of issue #24 are
+    there to fill in, not only for a superuser; link checks are read, never written."""
+    _typing(monkeypatch, PASSWORD, PASSWORD)
+    call_command("create_editor", "maria", stdout=StringIO())
+    editor = get_user_model().objects.get(username="maria")
+    for model in ("cohort", "costitem"):
+        for action in ("add", "change", "delete", "view"):
+            assert editor.has_perm(f"programs.{action}_{model}"), f"{action} {model}"
+    assert editor.has_perm("programs.view_linkcheck")
+    assert not editor.has_perm("programs.change_linkcheck")
