@@ -1,11 +1,11 @@
 """The comparison as CSV and JSON, the same rows as the page; unknown is empty or null, never 0."""
 
-import csv
 import io
 from datetime import date
 
 from compare.table import Table
 from programs.models import Program
+from programs.spreadsheet import BOM, SafeWriter
 
 
 def filename(extension: str, *, today: date | None = None) -> str:
@@ -21,32 +21,6 @@ LEGEND = (
 )
 """How to read the CSV's columns: said on the comparison page beside its download link and in
 the JSON, never inside the CSV, whose first row is its header (issue #24)."""
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
-
-BOM = "\ufeff"
-"""Written first so spreadsheets read the file as UTF-8 (accented names, curly quotes)."""
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading
-    apostrophe, which spreadsheets hide and which stops the formula from running. A value that
-    already starts with apostrophes before such a character gets one more, so removing exactly
-    one (as the import does) always gives the value back."""
-    return f"'{value}" if value.lstrip("'").startswith(FORMULA_STARTS) else value
-
-
-class SafeWriter:
-    """csv.writer that neutralises every cell it writes (the comparison and catalogue CSVs)."""
-
-    def __init__(self, out):
-        self._writer = csv.writer(out)
-
-    def writerow(self, row):
-        """Whatever the underlying file's write returns (a line, for a streaming export)."""
-        return self._writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
 
 
 def to_csv(table: Table) -> str:

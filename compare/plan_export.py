@@ -4,9 +4,9 @@ sources): the rows and words of the plan on screen (issue #23)."""
 import io
 from datetime import date
 
-from compare.export import BOM, SafeWriter
 from compare.plans import Plan, PlanRow
 from programs.display import NOT_PUBLISHED
+from programs.spreadsheet import BOM, SafeWriter
 
 HEADER = ("Role", "Head count", "Program or module", "Seat cost", "Total", "Weeks", "Source")
 

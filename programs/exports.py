@@ -15,11 +15,11 @@ from decimal import Decimal
 from django.db import models
 from django.http import QueryDict
 
-from compare.export import BOM, SafeWriter
 from programs import exchange
 from programs.browse import listing
 from programs.filters import ProgramFilterSet
 from programs.models import Program
+from programs.spreadsheet import BOM, SafeWriter
 
 EXPORT_CHUNK = 500
 """Programs read per query while exporting: 4 queries (programs, modules, role fits with roles

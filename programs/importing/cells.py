@@ -12,8 +12,8 @@ from typing import BinaryIO
 
 from django.db import models
 
-from compare.export import FORMULA_STARTS
 from programs import exchange, text
+from programs.spreadsheet import FORMULA_STARTS
 
 
 class ImportRefused(Exception):
@@ -39,10 +39,10 @@ _CONTROL_NAMES = {"\t": "a tab", "\r": "a carriage return"}
 
 
 def unescape(cell: str) -> str:
-    """Undo `compare.export.spreadsheet_safe`: drop the one apostrophe the export puts before a
-    cell that starts like a formula (after any apostrophes of the value's own). A cell that starts
-    like a formula without it was typed or altered after export, and is refused rather than
-    stored (OWASP, CSV injection)."""
+    """Undo `programs.spreadsheet.spreadsheet_safe`: drop the one apostrophe the export puts
+    before a cell that starts like a formula (after any apostrophes of the value's own). A cell
+    that starts like a formula without it was typed or altered after export, and is refused
+    rather than stored (OWASP, CSV injection)."""
     if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
         return cell[1:]
     if cell.startswith(FORMULA_STARTS):

@@ -10,6 +10,7 @@ from compare import export
 from compare.chart import build_chart
 from compare.selection import select_programs
 from compare.table import build_table
+from programs import spreadsheet
 from programs.models import Program
 from tests.factories import ProgramFactory
 from tests.seed import ALL, HARVARD, IABAC, JHU
@@ -379,4 +380,4 @@ def test_the_compare_page_shows_weeks_at_your_pace_and_keeps_it_on_the_form(clie
     ],
 )
 def test_spreadsheet_safe_neutralises_only_formula_starts(cell, written):
-    assert export.spreadsheet_safe(cell) == written
+    assert spreadsheet.spreadsheet_safe(cell) == written

@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from compare.export import BOM
 from programs import exchange, exports
 from programs.browse import browse
 from programs.models import Program, Provider
+from programs.spreadsheet import BOM
 from tests import seed
 from tests.catalogue_builder import grow
 

@@ -16,7 +16,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from compare.export import BOM
 from programs import exchange, history, importing
 from programs.models import (
     CatalogueVersion,
@@ -27,6 +26,7 @@ from programs.models import (
     Provider,
     Topic,
 )
+from programs.spreadsheet import BOM
 from tests.seed import ALL, HARVARD, IABAC, JHU, STANFORD
 from tests.sourcing import cite_in_sheet
 

@@ -16,9 +16,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from compare.export import BOM
 from programs import prepared
 from programs.models import Program
+from programs.spreadsheet import BOM
 from tests.catalogue_builder import grow
 from tests.forms import browser_post
 from tests.seed import JHU
