@@ -43,7 +43,7 @@ class Since:
 
     @property
     def day_label(self) -> str:
-        return f"{self.day.day} {self.day:%B %Y}"
+        return display.day(self.day)
 
 
 def start_of(day: date) -> datetime:

@@ -201,7 +201,7 @@ def _source_rows(programs: list[Program]) -> list[Row]:
         titles = sorted({c.document.title for c in program.citations.all()})
         documents.append(Cell(value="; ".join(titles) if titles else None))
         day = program.last_verified
-        verified.append(Cell(value=f"{day.day} {day:%B %Y}"))
+        verified.append(Cell(value=display.day(day)))
     return [
         Row(key="documents", label="Documents cited", group=SOURCES, cells=documents),
         Row(

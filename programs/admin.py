@@ -340,7 +340,11 @@ class CohortInline(SafeTextBoxes, admin.StackedInline):
 
 def _cannot_revert(refused: ValidationError, moment) -> str:
     """Why a revert or restore wrote nothing, in words."""
-    when = f"the version of {moment:%-d %B %Y at %H:%M}" if moment else "the deleted version"
+    when = (
+        f"the version of {display.day(moment)} at {moment:%H:%M}"
+        if moment
+        else "the deleted version"
+    )
     return (
         f"Nothing was changed: {when} no longer agrees with its sources. "
         + " ".join(refused.messages)
@@ -467,7 +471,8 @@ def _link_note(address: str | None):
     check = LinkCheck.objects.filter(address=address).first()
     if check is None:
         return "Not checked yet: manage.py check_links checks every stored address."
-    when = f"{timezone.localtime(check.checked_at):%-d %B %Y at %H:%M}"
+    checked = timezone.localtime(check.checked_at)
+    when = f"{display.day(checked)} at {checked:%H:%M}"
     if check.ok:
         return f"Working when checked on {when}: {check.summary}."
     return format_html(
@@ -811,7 +816,7 @@ class ProgramAdmin(CatalogueAdmin):
         self.message_user(
             request,
             f"Marked {len(programs)} program{'s' if len(programs) != 1 else ''} verified on "
-            f"{today:%-d %B %Y}.",
+            f"{display.day(today)}.",
             messages.SUCCESS,
         )
 
@@ -869,7 +874,8 @@ class ProgramAdmin(CatalogueAdmin):
                 )
             self.message_user(
                 request,
-                f"“{program}” is back as it was on {moment:%-d %B %Y at %H:%M:%S}, with its "
+                f"“{program}” is back as it was on {display.day(moment)} at "
+                f"{moment:%H:%M:%S}, with its "
                 "modules, role fits and citations. The revert is itself in the history.",
                 messages.SUCCESS,
             )
@@ -1166,7 +1172,7 @@ class ReaderReportAdmin(SafeTextBoxes, admin.ModelAdmin):
         return format_html(
             '<a href="{}">the change of {}</a>',
             reverse("admin:programs_program_simple_history", args=[record.id, record.history_id]),
-            f"{record.history_date:%-d %B %Y, %H:%M}",
+            f"{display.day(record.history_date)}, {record.history_date:%H:%M}",
         )
 
     def save_model(self, request, obj, form, change):

@@ -157,7 +157,7 @@ def revert_program(program_id: int, *, to: datetime, reason: str | None = None) 
     with revision(), support.deferred():
         program = record.instance
         # The change log shows a revert as one correction (issue #20).
-        program._change_reason = reason or f"Correction: back to the version of {to:%-d %B %Y}"
+        program._change_reason = reason or f"Correction: back to the version of {display.day(to)}"
         program.save()
         program.topics.set(topic_ids)
         for model in PROGRAM_PARTS:
@@ -189,7 +189,7 @@ def restore_program(program_id: int) -> Program:
     return revert_program(
         program_id,
         to=max(when for when in before if when is not None),
-        reason=f"Restored (removed on {deletion.history_date:%-d %B %Y})",
+        reason=f"Restored (removed on {display.day(deletion.history_date)})",
     )
 
 
@@ -291,7 +291,7 @@ def _public(value, record, name: str) -> str:
             return display.money(value, getattr(record, "price_currency", None) or "USD")
         return display.number(value)
     if isinstance(value, date):
-        return value.strftime("%-d %B %Y")
+        return display.day(value)
     return str(value)
 
 
