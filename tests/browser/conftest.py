@@ -159,6 +159,24 @@ def wait_until_scrolled(page, expression: str, timeout_ms: int = 5_000) -> None:
     assert waited, f"timed out waiting for {expression}"
 
 
+def wait_for_frames_until(page, expression: str, timeout_ms: int = 2_000) -> None:
+    """Wait until a JavaScript condition on layout holds, checked at every animation frame: a
+    scroll-driven CSS animation moves its element on a frame after the scroll, not with it
+    (the deadline only bounds the wait; the condition is the test)."""
+    waited = page.evaluate(
+        f"""new Promise(resolve => {{
+            const started = performance.now();
+            const check = () => {{
+                if (Boolean({expression})) return resolve(true);
+                if (performance.now() - started > {timeout_ms}) return resolve(false);
+                requestAnimationFrame(check);
+            }};
+            check();
+        }})"""
+    )
+    assert waited, f"timed out waiting for {expression}"
+
+
 def cite_in_inline(page, field: str, document, sentence: str, *, supersede: int) -> None:
     """On a program's change page, as an editor does it: mark citation row `supersede`
     superseded and add a citation of `sentence` in `document` for `field` (issue #20)."""

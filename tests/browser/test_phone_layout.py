@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from programs.models import Program
-from tests.browser.conftest import PHONE, wait_until_scrolled
+from tests.browser.conftest import PHONE, wait_for_frames_until, wait_until_scrolled
 from tests.browser.test_admin_journeys import log_in
 from tests.factories import StaffUserFactory
 from tests.forms import browser_post
@@ -75,6 +75,10 @@ def test_on_a_phone_program_names_follow_the_page_and_labels_stay_left(phone_pag
     top = scroller.evaluate("el => el.getBoundingClientRect().top + window.scrollY")
     phone_page.evaluate(f"window.scrollTo(0, {top + 2500})")
     wait_until_scrolled(phone_page, f"window.scrollY >= {top + 2500 - 1}")
+    name_top = (
+        "document.querySelectorAll('th.compare-table__program')[{}].getBoundingClientRect().top"
+    )
+    wait_for_frames_until(phone_page, f"Math.abs({name_top.format(0)}) <= 2")
     for i in range(2):
         name = programs.nth(i).bounding_box()
         assert -1 <= name["y"] <= 2, f"program {i + 1} is on top of the screen, not {name['y']}"
@@ -90,6 +94,7 @@ def test_on_a_phone_program_names_follow_the_page_and_labels_stay_left(phone_pag
     before = span.bounding_box()["x"]
     scroller.evaluate("el => el.scrollLeft = 400")
     wait_until_scrolled(phone_page, "document.querySelector('.compare-scroll').scrollLeft > 0")
+    wait_for_frames_until(phone_page, f"Math.abs({name_top.format(2)}) <= 2")
     assert abs(span.bounding_box()["x"] - before) < 1, "the label stays while swiping"
     assert -1 <= programs.nth(2).bounding_box()["y"] <= 2, "names swipe with their columns"
 
